@@ -1,0 +1,160 @@
+"""Read and validate rules/: every problem names the file and the field, in French."""
+from __future__ import annotations
+
+import json
+import os
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from ..dossier.validation import InvalidData, Problem, schema_problems
+from .model import (
+    Aid,
+    Catalogue,
+    Condition,
+    ConditionsComputation,
+    Criterion,
+    LifeEvent,
+    OpenfiscaComputation,
+    Question,
+)
+
+# rules/ sits at the top of the repository; AIDANT_DESK_RULES points elsewhere.
+DEFAULT_RULES_DIR = Path(__file__).resolve().parents[3] / "rules"
+
+
+def rules_dir() -> Path:
+    return Path(os.environ.get("AIDANT_DESK_RULES", DEFAULT_RULES_DIR))
+
+
+def load_schema(rules: Path, kind: str) -> dict:
+    return json.loads((rules / "schemas" / f"{kind}.schema.json").read_text(encoding="utf-8"))
+
+
+def _read_yaml(path: Path, problems: list[Problem]):
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (ligne {mark.line + 1}, colonne {mark.column + 1})" if mark else ""
+        problems.append(Problem(path.name, f"YAML mal formé{where}"))
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(Problem(path.name, f"fichier illisible ({exc.__class__.__name__})"))
+    return None
+
+
+def _checked(path: Path, data, schema: dict, problems: list[Problem]) -> bool:
+    found = schema_problems(data, schema)
+    problems.extend(Problem(f"{path.name} › {p.field}" if p.field else path.name, p.message) for p in found)
+    return not found
+
+
+def _aid(data: dict) -> Aid:
+    comp = data["computation"]
+    if "openfisca" in comp:
+        computation = OpenfiscaComputation(**comp["openfisca"])
+    else:
+        computation = ConditionsComputation(
+            conditions=tuple(
+                Condition(c["fact"], c["op"], c["value"], c["fail"], tuple(c.get("aids", ())))
+                for c in comp["conditions"]
+            ),
+            to_confirm=tuple(comp.get("to_confirm", ())),
+            amount=comp.get("amount"),
+            amount_note=comp.get("amount_note", ""),
+        )
+    return Aid(
+        id=data["id"],
+        label=data["label"],
+        short_label=data.get("short_label", ""),
+        description=data["description"],
+        institution=data["institution"],
+        category=data["category"],
+        life_events=tuple(data["life_events"]),
+        periodicity=data["periodicity"],
+        scope=data.get("scope", "national"),
+        computation=computation,
+        criteria=tuple(Criterion(**c) for c in data.get("criteria", ())),
+        eligible_reason=data.get("eligible_reason", ""),
+        how_to_apply=dict(data["how_to_apply"]),
+        documents=tuple(data["documents"]),
+        legal_source=dict(data["legal_source"]),
+        last_verified=str(data["last_verified"]),
+        raw=data,
+    )
+
+
+def _normalise_dates(data):
+    """YAML reads 2026-11-28 as a date; the schema and JSON export want text."""
+    if isinstance(data, dict) and "last_verified" in data:
+        data["last_verified"] = str(data["last_verified"])
+    return data
+
+
+def load_catalogue(rules: Path | None = None) -> Catalogue:
+    """Load every rule file; raise InvalidData listing every problem found."""
+    rules = Path(rules) if rules else rules_dir()
+    problems: list[Problem] = []
+    if not (rules / "aids").is_dir():
+        raise InvalidData([Problem(str(rules), "dossier des règles introuvable (il faut rules/aids)")])
+
+    aid_schema, event_schema = load_schema(rules, "aid"), load_schema(rules, "life_event")
+    aids, events = [], []
+    for path in sorted((rules / "aids").glob("*.yaml")):
+        data = _normalise_dates(_read_yaml(path, problems))
+        if data is not None and _checked(path, data, aid_schema, problems):
+            if data["id"] != path.stem:
+                problems.append(Problem(f"{path.name} › id", f"« {data['id']} » doit être égal au nom du fichier ({path.stem})"))
+            aids.append(_aid(data))
+    for path in sorted((rules / "life_events").glob("*.yaml")):
+        data = _read_yaml(path, problems)
+        if data is not None and _checked(path, data, event_schema, problems):
+            if data["id"] != path.stem:
+                problems.append(Problem(f"{path.name} › id", f"« {data['id']} » doit être égal au nom du fichier ({path.stem})"))
+            events.append(LifeEvent(
+                id=data["id"], label=data["label"], description=data["description"],
+                questions=tuple(data["questions"]), changes=tuple(data["changes"]), order=data.get("order", 0),
+            ))
+    questions: list[Question] = []
+    qpath = rules / "questions.yaml"
+    qdata = _read_yaml(qpath, problems) if qpath.exists() else {"questions": []}
+    if qdata is not None and _checked(qpath, qdata, load_schema(rules, "questions"), problems):
+        questions = [Question(**q) for q in qdata["questions"]]
+
+    problems.extend(_cross_reference_problems(aids, events, questions))
+    if problems:
+        raise InvalidData(problems, str(rules))
+    events.sort(key=lambda e: (e.order, e.id))
+    return Catalogue(tuple(aids), tuple(events), tuple(questions))
+
+
+def _cross_reference_problems(aids: list[Aid], events: list[LifeEvent], questions: list[Question]) -> list[Problem]:
+    problems = []
+    event_ids = {e.id for e in events}
+    aid_ids = {a.id for a in aids}
+    question_ids = {q.id for q in questions}
+    for aid in aids:
+        for i, event in enumerate(aid.life_events):
+            if event not in event_ids:
+                problems.append(Problem(f"{aid.id}.yaml › life_events[{i}]", f"événement de vie « {event} » inconnu (voir rules/life_events)"))
+        if aid.conditions:
+            for i, cond in enumerate(aid.conditions.conditions):
+                for other in cond.aids:
+                    if other not in aid_ids:
+                        problems.append(Problem(f"{aid.id}.yaml › computation.conditions[{i}].aids", f"aide « {other} » inconnue"))
+    for event in events:
+        for i, qid in enumerate(event.questions):
+            if qid not in question_ids:
+                problems.append(Problem(f"{event.id}.yaml › questions[{i}]", f"question « {qid} » inconnue (voir questions.yaml)"))
+    return problems
+
+
+@lru_cache(maxsize=4)
+def _cached(rules: str) -> Catalogue:
+    return load_catalogue(Path(rules))
+
+
+def default_catalogue() -> Catalogue:
+    """The catalogue of rules_dir(), read once per process."""
+    return _cached(str(rules_dir()))

@@ -1,0 +1,144 @@
+"""The catalogue of aids, life events and questions, as read from rules/."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+CATEGORY_LABELS = {
+    "logement": "Logement",
+    "famille": "Famille",
+    "sante": "Santé",
+    "emploi": "Emploi",
+    "energie": "Énergie",
+    "handicap": "Handicap",
+    "retraite": "Retraite",
+    "etudes": "Études",
+    "mobilite": "Mobilité",
+    "justice": "Justice",
+    "insertion": "Insertion",
+    "jeunesse": "Jeunesse",
+    "loisirs": "Culture et loisirs",
+    "epargne": "Épargne",
+}
+
+PERIODICITY_LABELS = {
+    "mensuelle": "par mois",
+    "annuelle": "par an",
+    "ponctuelle": "une fois",
+    "droit": "droit ouvert",
+}
+
+
+@dataclass(frozen=True)
+class OpenfiscaComputation:
+    variable: str
+    entity: str
+    period: str  # month or year
+    amount_is_annual: bool = False
+    unit: str = "euros"  # euros, eligibilite, seances
+    uses_fiscal_income: bool = False
+
+
+@dataclass(frozen=True)
+class Condition:
+    fact: str
+    op: str
+    value: Any
+    fail: str
+    aids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ConditionsComputation:
+    conditions: tuple[Condition, ...]
+    to_confirm: tuple[str, ...] = ()
+    amount: float | None = None
+    amount_note: str = ""
+
+
+@dataclass(frozen=True)
+class Criterion:
+    variable: str
+    entity: str
+    expected: bool
+    fail: str
+    period: str = "month"
+
+
+@dataclass(frozen=True)
+class Aid:
+    id: str
+    label: str
+    description: str
+    institution: str
+    category: str
+    life_events: tuple[str, ...]
+    periodicity: str
+    computation: OpenfiscaComputation | ConditionsComputation
+    how_to_apply: dict
+    documents: tuple[str, ...]
+    legal_source: dict
+    last_verified: str
+    short_label: str = ""
+    scope: str = "national"
+    criteria: tuple[Criterion, ...] = ()
+    eligible_reason: str = ""
+    raw: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def openfisca(self) -> OpenfiscaComputation | None:
+        return self.computation if isinstance(self.computation, OpenfiscaComputation) else None
+
+    @property
+    def conditions(self) -> ConditionsComputation | None:
+        return self.computation if isinstance(self.computation, ConditionsComputation) else None
+
+
+@dataclass(frozen=True)
+class LifeEvent:
+    id: str
+    label: str
+    description: str
+    questions: tuple[str, ...]
+    changes: tuple[dict, ...]
+    order: int = 0
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    section: str
+    label: str
+    help: str = ""
+    always: bool = False
+    visible_when: dict | None = None
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    aids: tuple[Aid, ...]
+    life_events: tuple[LifeEvent, ...]
+    questions: tuple[Question, ...]
+
+    def aid(self, aid_id: str) -> Aid:
+        return self._aids_by_id()[aid_id]
+
+    def _aids_by_id(self) -> dict[str, Aid]:
+        return {a.id: a for a in self.aids}
+
+    def has_aid(self, aid_id: str) -> bool:
+        return aid_id in self._aids_by_id()
+
+    @property
+    def openfisca_aids(self) -> list[Aid]:
+        return [a for a in self.aids if a.openfisca]
+
+    @property
+    def condition_aids(self) -> list[Aid]:
+        return [a for a in self.aids if a.conditions]
+
+    def aids_for_event(self, event_id: str) -> list[Aid]:
+        return [a for a in self.aids if event_id in a.life_events]
+
+    def life_event(self, event_id: str) -> LifeEvent:
+        return next(e for e in self.life_events if e.id == event_id)

@@ -1,0 +1,302 @@
+"""The household as plain data: what the counselor fills in with the person.
+
+A Dossier is immutable and holds no UI or engine concern. It is read from and written
+to the JSON format described in docs/dossier.md and dossier.schema.json.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .months import add_months, is_month
+from .validation import InvalidData, Problem, schema_problems
+
+FORMAT_VERSION = 1
+SCHEMA_PATH = Path(__file__).with_name("dossier.schema.json")
+SCHEMA: dict = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+# How many months before the simulated one the dossier records resources for.
+HISTORY_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    role: str  # applicant, spouse, child, other
+    birth_date: date
+    first_name: str = ""
+    activity: str = "inactive"
+    disability_rate: float = 0.0
+    pregnant: bool = False
+    school_level: str = "none"
+    student_grant: bool = False
+    dependent: bool = True
+
+    def age(self, on: date) -> int:
+        """Age in whole years on a date; negative for a child not yet born."""
+        years = on.year - self.birth_date.year
+        if (on.month, on.day) < (self.birth_date.month, self.birth_date.day):
+            years -= 1
+        return years
+
+
+@dataclass(frozen=True)
+class Housing:
+    status: str = "hosted_free"
+    social_housing: bool = False
+    rent: float = 0.0
+    charges: float = 0.0
+    shared: bool = False
+    commune: str | None = None
+    move_in_date: date | None = None
+
+    @property
+    def departement(self) -> str | None:
+        """INSEE département code: 3 digits overseas (971...), else 2 (2A/2B for Corsica)."""
+        if not self.commune:
+            return None
+        return self.commune[:3] if self.commune.startswith("97") else self.commune[:2]
+
+
+@dataclass(frozen=True)
+class Resource:
+    person: str
+    type: str
+    same_every_month: float | None = None
+    months: dict[str, float] = field(default_factory=dict)
+
+    def amount(self, month: str) -> float:
+        """Net amount for one month; the shortcut wins over a month left empty."""
+        if month in self.months:
+            return float(self.months[month])
+        return float(self.same_every_month or 0.0)
+
+
+@dataclass(frozen=True)
+class Assets:
+    savings: float = 0.0
+    property_rental_value: float = 0.0
+
+
+@dataclass(frozen=True)
+class Dossier:
+    people: tuple[Person, ...]
+    couple: str = "single"
+    recently_separated: bool = False
+    housing: Housing = Housing()
+    resources: tuple[Resource, ...] = ()
+    fiscal_reference_income: float | None = None
+    assets: Assets = Assets()
+    benefits_received: dict[str, float] = field(default_factory=dict)
+    month: str | None = None
+    label: str = ""
+    life_events: tuple[str, ...] = ()
+
+    # --- who is who -----------------------------------------------------------
+    @property
+    def applicant(self) -> Person:
+        return next(p for p in self.people if p.role == "applicant")
+
+    @property
+    def spouse(self) -> Person | None:
+        return next((p for p in self.people if p.role == "spouse"), None)
+
+    @property
+    def parents(self) -> list[Person]:
+        return [p for p in self.people if p.role in ("applicant", "spouse")]
+
+    @property
+    def children(self) -> list[Person]:
+        return [p for p in self.people if p.role == "child"]
+
+    @property
+    def others(self) -> list[Person]:
+        return [p for p in self.people if p.role == "other"]
+
+    @property
+    def single_parent(self) -> bool:
+        return self.couple == "single" and any(c.dependent for c in self.children)
+
+    def resources_of(self, person_id: str) -> list[Resource]:
+        return [r for r in self.resources if r.person == person_id]
+
+    def monthly_resources(self, month: str) -> float:
+        return sum(r.amount(month) for r in self.resources)
+
+    def history(self, month: str) -> list[str]:
+        """The simulated month and the HISTORY_MONTHS before it, oldest first."""
+        return [add_months(month, -k) for k in range(HISTORY_MONTHS, -1, -1)]
+
+    def with_month(self, month: str) -> "Dossier":
+        return dataclasses.replace(self, month=month)
+
+    def replace(self, **changes: Any) -> "Dossier":
+        return dataclasses.replace(self, **changes)
+
+    # --- JSON ------------------------------------------------------------------
+    @classmethod
+    def from_dict(cls, data: Any, source: str = "") -> "Dossier":
+        """Validate then build; raises InvalidData listing every problem in French."""
+        problems = schema_problems(data, SCHEMA)
+        if problems:
+            raise InvalidData(problems, source)
+        dossier = _build(data)
+        problems = consistency_problems(dossier)
+        if problems:
+            raise InvalidData(problems, source)
+        return dossier
+
+    @classmethod
+    def load(cls, path: str | Path) -> "Dossier":
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise InvalidData([Problem("", "fichier introuvable")], str(path)) from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InvalidData([Problem("", f"fichier illisible ({exc.__class__.__name__})")], str(path)) from None
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            message = f"ce n'est pas un JSON valide (ligne {exc.lineno}, colonne {exc.colno})"
+            raise InvalidData([Problem("", message)], str(path)) from None
+        return cls.from_dict(data, str(path))
+
+    def to_dict(self) -> dict:
+        data: dict[str, Any] = {"format_version": FORMAT_VERSION}
+        if self.month:
+            data["month"] = self.month
+        if self.label:
+            data["label"] = self.label
+        if self.life_events:
+            data["life_events"] = list(self.life_events)
+        data["people"] = [_person_dict(p) for p in self.people]
+        data["couple"] = self.couple
+        if self.recently_separated:
+            data["recently_separated"] = True
+        data["housing"] = _housing_dict(self.housing)
+        data["resources"] = [_resource_dict(r) for r in self.resources]
+        if self.fiscal_reference_income is not None:
+            data["fiscal_reference_income"] = self.fiscal_reference_income
+        data["assets"] = dataclasses.asdict(self.assets)
+        data["benefits_received"] = dict(self.benefits_received)
+        return data
+
+    def save(self, path: str | Path) -> None:
+        """Write atomically: a crash mid-write never leaves half a dossier."""
+        path = Path(path)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(json.dumps(self.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
+        tmp.replace(path)
+
+
+def _person_dict(p: Person) -> dict:
+    data = dataclasses.asdict(p)
+    data["birth_date"] = p.birth_date.isoformat()
+    if not data["first_name"]:
+        del data["first_name"]
+    return data
+
+
+def _housing_dict(h: Housing) -> dict:
+    data = dataclasses.asdict(h)
+    data["move_in_date"] = h.move_in_date.isoformat() if h.move_in_date else None
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def _resource_dict(r: Resource) -> dict:
+    data: dict[str, Any] = {"person": r.person, "type": r.type}
+    if r.same_every_month is not None:
+        data["same_every_month"] = r.same_every_month
+    if r.months:
+        data["months"] = dict(sorted(r.months.items()))
+    return data
+
+
+def _parse_date(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+def _build(data: dict) -> Dossier:
+    """Turn schema-valid JSON into a Dossier; calendar errors become Problems."""
+    problems: list[Problem] = []
+
+    def checked_date(text: str | None, where: str) -> date | None:
+        if text is None:
+            return None
+        try:
+            return _parse_date(text)
+        except ValueError:
+            problems.append(Problem(where, f"« {text} » n'est pas une date qui existe"))
+            return None
+
+    people = []
+    for i, raw in enumerate(data["people"]):
+        birth = checked_date(raw["birth_date"], f"people[{i}].birth_date")
+        fields = {k: v for k, v in raw.items() if k != "birth_date"}
+        people.append(Person(birth_date=birth or date(1900, 1, 1), **fields))
+    raw_housing = dict(data.get("housing", {}))
+    if "move_in_date" in raw_housing:
+        raw_housing["move_in_date"] = checked_date(raw_housing["move_in_date"], "housing.move_in_date")
+    if problems:
+        raise InvalidData(problems)
+    return Dossier(
+        people=tuple(people),
+        couple=data.get("couple", "single"),
+        recently_separated=data.get("recently_separated", False),
+        housing=Housing(**raw_housing),
+        resources=tuple(
+            Resource(
+                person=r["person"],
+                type=r["type"],
+                same_every_month=r.get("same_every_month"),
+                months={k: float(v) for k, v in r.get("months", {}).items()},
+            )
+            for r in data.get("resources", [])
+        ),
+        fiscal_reference_income=data.get("fiscal_reference_income"),
+        assets=Assets(**data.get("assets", {})),
+        benefits_received={k: float(v) for k, v in data.get("benefits_received", {}).items()},
+        month=data.get("month"),
+        label=data.get("label", ""),
+        life_events=tuple(data.get("life_events", [])),
+    )
+
+
+def consistency_problems(d: Dossier) -> list[Problem]:
+    """Rules across fields that a JSON Schema cannot say simply."""
+    problems = []
+    ids = [p.id for p in d.people]
+    for i, pid in enumerate(ids):
+        if pid in ids[:i]:
+            problems.append(Problem(f"people[{i}].id", f"l'identifiant « {pid} » est déjà utilisé"))
+    roles = [p.role for p in d.people]
+    if roles.count("applicant") != 1:
+        problems.append(Problem("people", "il faut exactement une personne de rôle « applicant » (demandeur)"))
+    if roles.count("spouse") > 1:
+        problems.append(Problem("people", "il ne peut y avoir qu'un conjoint (« spouse »)"))
+    if "spouse" in roles and d.couple == "single":
+        problems.append(Problem("couple", "un conjoint est déclaré : indiquez married, pacs ou cohabiting"))
+    if "spouse" not in roles and d.couple != "single":
+        problems.append(Problem("couple", f"« {d.couple} » demande un conjoint (rôle « spouse ») dans people"))
+    for i, r in enumerate(d.resources):
+        if r.person not in ids:
+            problems.append(Problem(f"resources[{i}].person", f"aucune personne n'a l'identifiant « {r.person} »"))
+        if r.same_every_month is None and not r.months:
+            problems.append(Problem(f"resources[{i}]", "indiquez same_every_month ou des montants dans months"))
+    if d.month:
+        start = _parse_date(d.month + "-01")
+        for i, p in enumerate(d.people):
+            if p.birth_date.year < 1900:
+                problems.append(Problem(f"people[{i}].birth_date", "date de naissance trop ancienne"))
+            if p.role != "child" and p.age(start) < 0:
+                problems.append(Problem(f"people[{i}].birth_date", "seul un enfant peut être à naître"))
+            if p.role == "child" and p.birth_date > _parse_date(add_months(d.month, 10) + "-01"):
+                problems.append(Problem(f"people[{i}].birth_date", "naissance prévue plus de 9 mois après le mois simulé"))
+    if d.month and not is_month(d.month):
+        problems.append(Problem("month", f"« {d.month} » n'est pas un mois AAAA-MM"))
+    return problems

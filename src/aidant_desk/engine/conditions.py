@@ -1,0 +1,100 @@
+"""Aids that openfisca-france does not compute: declarative conditions on facts."""
+from __future__ import annotations
+
+import operator
+
+from ..catalogue import Aid
+from ..dossier import Dossier, first_day
+from .results import ELIGIBLE, NOT_ELIGIBLE, TO_CHECK, AidResult
+
+_OPS = {
+    "==": operator.eq, "!=": operator.ne, ">=": operator.ge, "<=": operator.le,
+    ">": operator.gt, "<": operator.lt,
+    "in": lambda a, b: a in b, "not_in": lambda a, b: a not in b,
+}
+
+# Régions by département (INSEE codes), for conditions on a région.
+_REGIONS = {
+    "84": "01 03 07 15 26 38 42 43 63 69 73 74", "27": "21 25 39 58 70 71 89 90",
+    "53": "22 29 35 56", "24": "18 28 36 37 41 45", "94": "2A 2B",
+    "44": "08 10 51 52 54 55 57 67 68 88", "32": "02 59 60 62 80",
+    "11": "75 77 78 91 92 93 94 95", "28": "14 27 50 61 76",
+    "75": "16 17 19 23 24 33 40 47 64 79 86 87", "76": "09 11 12 30 31 32 34 46 48 65 66 81 82",
+    "52": "44 49 53 72 85", "93": "04 05 06 13 83 84",
+    "01": "971", "02": "972", "03": "973", "04": "974", "06": "976",
+}
+REGION_OF_DEPARTEMENT = {dep: region for region, deps in _REGIONS.items() for dep in deps.split()}
+
+
+def caf_parts(dossier: Dossier) -> float:
+    """Parts of the CAF quotient familial: 2 for a couple or a lone parent, else 1;
+    +0.5 for each of the first two dependent children, +1 from the third."""
+    children = sum(1 for c in dossier.children if c.dependent)
+    parts = 2.0 if dossier.couple != "single" or children else 1.0
+    return parts + 0.5 * min(children, 2) + max(children - 2, 0)
+
+
+def facts(dossier: Dossier, month: str, fiscal_income: float, eligible_ids: set[str]) -> dict:
+    """Every fact a condition may name (see rules/README.md)."""
+    applicant = dossier.applicant
+    start = first_day(month)
+    dep = dossier.housing.departement
+    return {
+        "applicant.age": applicant.age(start),
+        "applicant.activity": applicant.activity,
+        "applicant.disability_rate": applicant.disability_rate,
+        "applicant.is_student": applicant.activity == "student",
+        "household.adults": len(dossier.parents) + len(dossier.others),
+        "household.children": len(dossier.children),
+        "household.single_parent": dossier.single_parent,
+        "household.couple": dossier.couple != "single",
+        "household.pregnancy": any(p.pregnant for p in dossier.people),
+        "household.monthly_resources": dossier.monthly_resources(month),
+        "household.quotient_familial": round(fiscal_income / 12 / caf_parts(dossier), 2),
+        "household.fiscal_reference_income": fiscal_income,
+        "household.savings": dossier.assets.savings,
+        "housing.status": dossier.housing.status,
+        "housing.departement": dep,
+        "housing.region": REGION_OF_DEPARTEMENT.get(dep) if dep else None,
+        "housing.commune": dossier.housing.commune,
+        "_receives": set(dossier.benefits_received) | eligible_ids,
+    }
+
+
+def _holds(condition, known: dict) -> bool:
+    if condition.fact == "receives_any":
+        value = bool(known["_receives"] & set(condition.aids))
+    else:
+        value = known[condition.fact]
+    if value is None:
+        return False
+    try:
+        return bool(_OPS[condition.op](value, condition.value))
+    except TypeError:
+        return False
+
+
+def evaluate(aid: Aid, known: dict, fiscal_estimated: bool, already_received: bool) -> AidResult:
+    comp = aid.conditions
+    failed = next((c for c in comp.conditions if not _holds(c, known)), None)
+    if failed:
+        status, reason = NOT_ELIGIBLE, failed.fail
+    elif comp.to_confirm:
+        status, reason = TO_CHECK, aid.eligible_reason or "Les conditions connues sont remplies ; à confirmer avec la personne."
+    else:
+        status, reason = ELIGIBLE, aid.eligible_reason or "Les conditions sont remplies."
+    uses_income = any(c.fact in ("household.quotient_familial", "household.fiscal_reference_income") for c in comp.conditions)
+    return AidResult(
+        aid_id=aid.id,
+        label=aid.label,
+        category=aid.category,
+        status=status,
+        amount=comp.amount if status != NOT_ELIGIBLE else None,
+        periodicity=aid.periodicity,
+        unit="euros" if comp.amount is not None else "eligibilite",
+        reason=reason,
+        estimated=uses_income and fiscal_estimated,
+        already_received=already_received,
+        computed_by="conditions",
+        to_confirm=comp.to_confirm if status != NOT_ELIGIBLE else (),
+    )

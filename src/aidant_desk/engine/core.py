@@ -1,0 +1,182 @@
+"""The engine: one warm FranceTaxBenefitSystem, every aid of the catalogue in one
+vectorised simulation, for one dossier, several scenarios or a batch."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.metadata import version
+
+import numpy as np
+
+from ..catalogue import Aid, Catalogue, default_catalogue
+from ..dossier import Dossier, InvalidData, Problem
+from ..formatting import euros
+from . import conditions
+from .results import ELIGIBLE, NOT_ELIGIBLE, AidResult, SimulationResult
+from .situation import SituationBuilder, fiscal_income
+
+OPENFISCA_FRANCE_VERSION = version("OpenFisca-France")
+OPENFISCA_CORE_VERSION = version("OpenFisca-Core")
+
+# openfisca entity key -> key of the household's entity in SituationBuilder ids.
+_HOUSEHOLD_ENTITY = {"famille": "famille", "menage": "menage", "foyer_fiscal": "foyer"}
+
+NO_AMOUNT_REASON = "Le calcul ne donne aucun montant pour cette situation (ressources ou conditions)."
+ELIGIBLE_REASON = "Les conditions sont remplies pour la situation décrite."
+ESTIMATE_NOTE = ("Revenu fiscal de référence N-2 inconnu : estimé à {income} à partir des 12 derniers mois. "
+                 "Les aides qui en dépendent sont des estimations.")
+
+
+@lru_cache(maxsize=1)
+def tax_benefit_system():
+    """Built once per process: it costs seconds."""
+    from openfisca_france import FranceTaxBenefitSystem
+
+    return FranceTaxBenefitSystem()
+
+
+def build_simulation(situation: dict):
+    from openfisca_core.simulation_builder import SimulationBuilder
+
+    return SimulationBuilder().build_from_entities(tax_benefit_system(), situation)
+
+
+@dataclass
+class _Computed:
+    """Raw arrays from one simulation, indexed by entity position."""
+
+    simulation: object
+    index: dict  # entity key -> {entity id: position}
+
+
+class Engine:
+    """Computes the catalogue for dossiers. Thread-unsafe: use one serial worker."""
+
+    def __init__(self, catalogue: Catalogue | None = None):
+        self.catalogue = catalogue or default_catalogue()
+        self.tbs = tax_benefit_system()
+
+    # --- public entry points -----------------------------------------------------
+    def simulate(self, dossier: Dossier, month: str | None = None) -> SimulationResult:
+        return self.batch([dossier], month)[0]
+
+    def scenarios(self, base: Dossier, variants: list[Dossier], month: str | None = None) -> list[SimulationResult]:
+        """The base and its variants (before/after, earnings ladder) in one simulation."""
+        return self.batch([base, *variants], month)
+
+    def batch(self, dossiers: list[Dossier], month: str | None = None) -> list[SimulationResult]:
+        """Many dossiers in one vectorised simulation; each keeps its own results."""
+        month = month or _common_month(dossiers)
+        for d in dossiers:
+            self.check(d)
+        builder = SituationBuilder(self.catalogue, month)
+        for d in dossiers:
+            builder.add(d)
+        computed = self._run(builder.situation)
+        return [self._results(d, ids, computed, month) for d, ids in zip(dossiers, builder.households)]
+
+    def situation(self, dossiers: list[Dossier], month: str) -> dict:
+        """The openfisca situation the engine builds (for the benchmark and debugging)."""
+        builder = SituationBuilder(self.catalogue, month)
+        for d in dossiers:
+            builder.add(d)
+        return builder.situation
+
+    def variables(self, month: str) -> list[tuple[str, str]]:
+        """(variable, period) pairs a full-catalogue simulation computes, criteria included."""
+        pairs = [(a.openfisca.variable, _period(a.openfisca.period, month)) for a in self.catalogue.openfisca_aids]
+        pairs += [(c.variable, _period(c.period, month)) for a in self.catalogue.openfisca_aids for c in a.criteria]
+        return list(dict.fromkeys(pairs))
+
+    def check(self, dossier: Dossier) -> None:
+        """Problems the domain cannot see: references to the catalogue."""
+        unknown = [k for k in dossier.benefits_received if not self.catalogue.has_aid(k)]
+        if unknown:
+            raise InvalidData([Problem(f"benefits_received.{k}", "aide inconnue du catalogue") for k in unknown])
+
+    # --- internals -----------------------------------------------------------------
+    def _run(self, situation: dict) -> _Computed:
+        simulation = build_simulation(situation)
+        index = {key: {eid: i for i, eid in enumerate(pop.ids)} for key, pop in simulation.populations.items()}
+        return _Computed(simulation, index)
+
+    def _value(self, computed: _Computed, variable: str, period: str):
+        # openfisca caches each (variable, period): criteria shared by aids cost once.
+        return computed.simulation.calculate(variable, period)
+
+    def _results(self, dossier: Dossier, ids: dict, computed: _Computed, month: str) -> SimulationResult:
+        income, estimated = fiscal_income(dossier, month)
+        results: dict[str, AidResult] = {}
+        for aid in self.catalogue.openfisca_aids:
+            results[aid.id] = self._openfisca_result(aid, dossier, ids, computed, month, estimated)
+        eligible_ids = {k for k, r in results.items() if r.status == ELIGIBLE}
+        known = conditions.facts(dossier, month, income, eligible_ids)
+        for aid in self.catalogue.condition_aids:
+            results[aid.id] = conditions.evaluate(aid, known, estimated, aid.id in dossier.benefits_received)
+        notes = (ESTIMATE_NOTE.format(income=euros(income)),) if estimated else ()
+        return SimulationResult(
+            month=month,
+            aids=tuple(results[a.id] for a in self.catalogue.aids),
+            fiscal_reference_income=income,
+            fiscal_income_estimated=estimated,
+            openfisca_france_version=OPENFISCA_FRANCE_VERSION,
+            openfisca_core_version=OPENFISCA_CORE_VERSION,
+            notes=notes,
+        )
+
+    def _positions(self, computed: _Computed, ids: dict, entity: str) -> list[tuple[str | None, int]]:
+        """(person id or None, array position) of the dossier's entity for an aid."""
+        if entity == "individu":
+            return [(pid, computed.index["individu"][oid]) for pid, oid in ids["persons"].items()]
+        return [(None, computed.index[entity][ids[_HOUSEHOLD_ENTITY[entity]]])]
+
+    def _openfisca_result(self, aid: Aid, dossier: Dossier, ids: dict, computed: _Computed, month: str,
+                          fiscal_estimated: bool) -> AidResult:
+        of = aid.openfisca
+        values = self._value(computed, of.variable, _period(of.period, month))
+        per_position = [(pid, values[pos]) for pid, pos in self._positions(computed, ids, of.entity)]
+        if of.unit == "eligibilite":
+            eligible = any(bool(v) for _, v in per_position)
+            amount = None
+            beneficiaries = tuple((pid, 1.0) for pid, v in per_position if pid and bool(v))
+        else:
+            amount = round(float(sum(float(v) for _, v in per_position)), 2)
+            eligible = amount > 0
+            beneficiaries = tuple((pid, round(float(v), 2)) for pid, v in per_position if pid and float(v) > 0)
+        reason = (aid.eligible_reason or ELIGIBLE_REASON) if eligible else self._refusal(aid, ids, computed, month)
+        return AidResult(
+            aid_id=aid.id,
+            label=aid.label,
+            category=aid.category,
+            status=ELIGIBLE if eligible else NOT_ELIGIBLE,
+            amount=amount if eligible else (None if amount is None else 0.0),
+            periodicity=aid.periodicity,
+            unit=of.unit,
+            reason=reason,
+            estimated=of.uses_fiscal_income and fiscal_estimated,
+            already_received=aid.id in dossier.benefits_received,
+            beneficiaries=beneficiaries,
+        )
+
+    def _refusal(self, aid: Aid, ids: dict, computed: _Computed, month: str) -> str:
+        """The first criterion of the catalogue that fails, read from openfisca."""
+        for criterion in aid.criteria:
+            values = self._value(computed, criterion.variable, _period(criterion.period, month))
+            positions = self._positions(computed, ids, criterion.entity)
+            if criterion.entity == "individu" and aid.openfisca.entity != "individu":
+                positions = positions[:1]  # a household aid: read for the applicant, who comes first
+            holds = [bool(np.asarray(values[pos]).item()) == criterion.expected for _, pos in positions]
+            if not any(holds):
+                return criterion.fail
+        return NO_AMOUNT_REASON
+
+
+def _period(kind: str, month: str) -> str:
+    return month if kind == "month" else month[:4]
+
+
+def _common_month(dossiers: list[Dossier]) -> str:
+    months = {d.month for d in dossiers}
+    if len(months) != 1 or None in months:
+        raise InvalidData([Problem("month", "indiquez le mois simulé (AAAA-MM) : il doit être le même pour tout le lot")])
+    return months.pop()

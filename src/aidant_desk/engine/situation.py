@@ -1,0 +1,262 @@
+"""Dossier -> openfisca-france situation, with every period filled right.
+
+The traps this module handles (see shared/reference/openfisca-aids.md):
+- RSA and prime d'activité read the 3 months before the simulated one, housing aid
+  the 12 months before the previous one: every resource is given month by month
+  from M-13 to M (M-13 repeats M-12, the oldest month the dossier records).
+- Benefits received enter other benefits' bases. RSA and the CEJ allowance are set to
+  0 over M-3..M-1 (their own base would be circular); other monthly benefits are set
+  to the declared amount, or 0, from M-4 back, and openfisca computes M-3..M-1 as if
+  the present situation held.
+- Family benefits, school grants, chèque énergie read the fiscal income of year N-2:
+  the dossier's revenu fiscal de référence, or an estimate from the last 12 months.
+- Only typed values go in (a text given to a boolean reads as true).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..catalogue import Catalogue
+from ..dossier import HISTORY_MONTHS, Dossier, add_months
+
+# Dossier resource type -> openfisca-france input variable (net monthly amounts).
+RESOURCE_VARIABLES = {
+    "wages": "salaire_net",
+    "self_employment": "rpns_auto_entrepreneur_benefice",
+    "unemployment": "chomage_net",
+    "pension": "retraite_nette",
+    "sick_pay": "indemnites_journalieres",
+    "alimony": "pensions_alimentaires_percues",
+    "grant": "bourse_enseignement_sup",
+    "internship": "indemnites_stage",
+    "training": "revenus_stage_formation_pro",
+    "invalidity_pension": "pensions_invalidite",
+    "rental_income": "revenus_locatifs",
+}
+
+# Resources that make up taxable income, for the N-2 estimate.
+TAXABLE_RESOURCES = {"wages", "self_employment", "unemployment", "pension", "sick_pay", "alimony", "invalidity_pension", "rental_income"}
+# The 10 % standard deduction on wages and pensions, to estimate a revenu fiscal de référence.
+STANDARD_DEDUCTION = 0.10
+
+ACTIVITY = {
+    "employed": "actif",
+    "self_employed": "actif",
+    "apprentice": "actif",
+    "job_seeker": "chomeur",
+    "student": "etudiant",
+    "retired": "retraite",
+    "inactive": "inactif",
+}
+
+HOUSING_STATUS = {
+    "tenant_unfurnished": "locataire_vide",
+    "tenant_furnished": "locataire_meuble",
+    "tenant_hostel": "locataire_foyer",
+    "hosted_free": "loge_gratuitement",
+    "owner": "proprietaire",
+    "first_time_buyer": "primo_accedant",
+    "homeless": "sans_domicile",
+}
+
+MARITAL_STATUS = {"married": "marie", "pacs": "pacse", "cohabiting": "celibataire", "single": "celibataire"}
+
+SCHOOL_LEVEL = {
+    "none": "inconnue",
+    "maternelle": "maternelle",
+    "primaire": "primaire",
+    "college": "college",
+    "lycee": "lycee",
+    "superieur": "enseignement_superieur",
+}
+
+# Benefits whose own base would be circular: always 0 over the three months before M.
+CIRCULAR_BENEFITS = ("rsa", "contrat_engagement_jeune")
+# The months openfisca computes as if the present situation held.
+RECENT_MONTHS = 3
+
+
+@dataclass(frozen=True)
+class Periods:
+    """Every period the situation of month M needs."""
+
+    month: str
+
+    @property
+    def history(self) -> list[str]:
+        """M-13 .. M, oldest first."""
+        return [add_months(self.month, -k) for k in range(HISTORY_MONTHS + 1, -1, -1)]
+
+    @property
+    def recent(self) -> list[str]:
+        return [add_months(self.month, -k) for k in range(1, RECENT_MONTHS + 1)]
+
+    @property
+    def older(self) -> list[str]:
+        """M-13 .. M-4: months where past benefits are inputs, not computed."""
+        return [m for m in self.history if m not in self.recent and m != self.month]
+
+    @property
+    def year(self) -> str:
+        return self.month[:4]
+
+    @property
+    def fiscal_year(self) -> str:
+        """Year N-2, the tax notice's year of income."""
+        return str(int(self.year) - 2)
+
+
+def estimated_fiscal_income(dossier: Dossier, month: str) -> float:
+    """Estimate a revenu fiscal de référence from the 12 months before M."""
+    months = [add_months(month, -k) for k in range(1, HISTORY_MONTHS + 1)]
+    taxable = sum(r.amount(m) for r in dossier.resources if r.type in TAXABLE_RESOURCES for m in months)
+    return round(taxable * (1 - STANDARD_DEDUCTION), 2)
+
+
+def fiscal_income(dossier: Dossier, month: str) -> tuple[float, bool]:
+    """(revenu fiscal de référence N-2, whether it is an estimate)."""
+    if dossier.fiscal_reference_income is not None:
+        return float(dossier.fiscal_reference_income), False
+    return estimated_fiscal_income(dossier, month), True
+
+
+def monthly_benefit_variables(catalogue: Catalogue) -> list[str]:
+    """Monthly euro benefits that may enter another benefit's base."""
+    return [
+        a.openfisca.variable
+        for a in catalogue.openfisca_aids
+        if a.openfisca.period == "month" and a.openfisca.unit == "euros" and not a.openfisca.amount_is_annual
+        and a.openfisca.entity in ("famille", "individu")
+    ]
+
+
+def _per_month(months: list[str], value) -> dict:
+    return {m: value for m in months}
+
+
+class SituationBuilder:
+    """Builds one openfisca situation for one or many dossiers (a batch)."""
+
+    def __init__(self, catalogue: Catalogue, month: str):
+        self.catalogue = catalogue
+        self.periods = Periods(month)
+        self.benefits = monthly_benefit_variables(catalogue)
+        self.situation: dict = {"individus": {}, "familles": {}, "foyers_fiscaux": {}, "menages": {}}
+        # Per dossier: the entity ids it owns, to read results back.
+        self.households: list[dict] = []
+
+    def add(self, dossier: Dossier) -> dict:
+        index = len(self.households)
+        prefix = f"d{index}_"
+        ids = {"persons": {}, "famille": prefix + "famille", "menage": prefix + "menage",
+               "foyer": prefix + "foyer", "extra_familles": [], "extra_foyers": []}
+        p = self.periods
+        for person in dossier.people:
+            pid = prefix + person.id
+            ids["persons"][person.id] = pid
+            self.situation["individus"][pid] = self._person(dossier, person)
+
+        def pids(people):
+            return [ids["persons"][x.id] for x in people]
+
+        dependents = [c for c in dossier.children if c.dependent]
+        famille = {"parents": pids(dossier.parents), "enfants": pids(dependents)}
+        famille["rsa_isolement_recent"] = _per_month(p.history, bool(dossier.recently_separated))
+        income, _ = fiscal_income(dossier, p.month)
+        # The revenu fiscal de référence stands for the family benefits' base (revenus N-2).
+        famille["prestations_familiales_base_ressources"] = _per_month(self._fiscal_months(), income)
+        self._past_benefits(dossier, famille, entity="famille", holder=True)
+        self.situation["familles"][ids["famille"]] = famille
+
+        declarants = [dossier.applicant] + ([dossier.spouse] if dossier.spouse and dossier.couple in ("married", "pacs") else [])
+        self.situation["foyers_fiscaux"][ids["foyer"]] = {
+            "declarants": pids(declarants),
+            "personnes_a_charge": pids(dependents),
+            "rfr": {p.fiscal_year: income},
+        }
+        # A cohabiting spouse, an independent child or another adult: own famille and foyer.
+        alone = [x for x in dossier.people if x not in declarants and x not in dependents]
+        for person in alone:
+            pid = ids["persons"][person.id]
+            if person.role == "spouse":
+                self.situation["foyers_fiscaux"][pid + "_foyer"] = {"declarants": [pid], "rfr": {p.fiscal_year: 0.0}}
+                ids["extra_foyers"].append(pid + "_foyer")
+            else:
+                self.situation["familles"][pid + "_famille"] = {"parents": [pid]}
+                self.situation["foyers_fiscaux"][pid + "_foyer"] = {"declarants": [pid]}
+                ids["extra_familles"].append(pid + "_famille")
+                ids["extra_foyers"].append(pid + "_foyer")
+
+        self.situation["menages"][ids["menage"]] = self._menage(dossier, ids, pids)
+        self.households.append(ids)
+        return ids
+
+    def _fiscal_months(self) -> list[str]:
+        """The months family benefits may read their base at: the history and year M."""
+        year = [f"{self.periods.year}-{m:02d}" for m in range(1, 13)]
+        return sorted(set(self.periods.history) | set(year))
+
+    def _person(self, dossier: Dossier, person) -> dict:
+        p = self.periods
+        hist = p.history
+        data: dict = {
+            "date_naissance": {"ETERNITY": person.birth_date.isoformat()},
+            "activite": _per_month(hist, ACTIVITY[person.activity]),
+            "taux_incapacite": _per_month(hist, person.disability_rate / 100.0),
+            "handicap": _per_month(hist, person.disability_rate >= 50),
+            "enceinte": _per_month(hist, bool(person.pregnant)),
+            "scolarite": _per_month(hist, SCHOOL_LEVEL[person.school_level]),
+            "boursier": _per_month(hist, bool(person.student_grant)),
+            "apprenti": _per_month(hist, person.activity == "apprentice"),
+            "livret_a": _per_month(hist, dossier.assets.savings if person.role == "applicant" else 0.0),
+            "valeur_locative_immo_non_loue": _per_month(
+                hist, dossier.assets.property_rental_value if person.role == "applicant" else 0.0),
+        }
+        if person.role in ("applicant", "spouse"):
+            data["statut_marital"] = _per_month(hist, MARITAL_STATUS[dossier.couple])
+        for resource in dossier.resources_of(person.id):
+            variable = RESOURCE_VARIABLES[resource.type]
+            amounts = data.setdefault(variable, {})
+            for month in hist:
+                # M-13 is not recorded: it repeats M-12, the oldest recorded month.
+                source = month if month != hist[0] else hist[1]
+                amounts[month] = amounts.get(month, 0.0) + resource.amount(source)
+        # A declared individual benefit (AAH, ASS...) belongs to the applicant.
+        self._past_benefits(dossier, data, entity="individu", holder=person.role == "applicant")
+        return data
+
+    def _past_benefits(self, dossier: Dossier, data: dict, entity: str, holder: bool) -> None:
+        p = self.periods
+        for aid in self.catalogue.openfisca_aids:
+            variable = aid.openfisca.variable
+            if variable not in self.benefits or aid.openfisca.entity != entity:
+                continue
+            declared = dossier.benefits_received.get(aid.id, 0.0) if holder else 0.0
+            values = _per_month(p.older, declared)
+            if variable in CIRCULAR_BENEFITS:
+                values.update(_per_month(p.recent, 0.0))
+            data[variable] = values
+
+    def _menage(self, dossier: Dossier, ids: dict, pids) -> dict:
+        p = self.periods
+        h = dossier.housing
+        status = HOUSING_STATUS[h.status]
+        if h.social_housing and h.status in ("tenant_unfurnished", "tenant_furnished"):
+            status = "locataire_hlm"
+        spouse = [dossier.spouse] if dossier.spouse else []
+        menage = {
+            "personne_de_reference": pids([dossier.applicant]),
+            "conjoint": pids(spouse),
+            "enfants": pids(dossier.children),
+            "autres": pids(dossier.others),
+            "statut_occupation_logement": _per_month(p.history, status),
+            "loyer": _per_month(p.history, float(h.rent)),
+            "charges_locatives": _per_month(p.history, float(h.charges)),
+            "coloc": _per_month(p.history, bool(h.shared)),
+            "logement_conventionne": _per_month(p.history, bool(h.social_housing)),
+        }
+        if h.commune:
+            menage["depcom"] = _per_month(p.history, h.commune)
+        if h.move_in_date:
+            menage["date_entree_logement"] = {p.month: h.move_in_date.isoformat()}
+        return menage
