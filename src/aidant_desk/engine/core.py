@@ -55,6 +55,7 @@ class Engine:
     def __init__(self, catalogue: Catalogue | None = None):
         self.catalogue = catalogue or default_catalogue()
         self.tbs = tax_benefit_system()
+        self.last_requests: dict = {}
 
     # --- public entry points -----------------------------------------------------
     def simulate(self, dossier: Dossier, month: str | None = None) -> SimulationResult:
@@ -73,6 +74,7 @@ class Engine:
         for d in dossiers:
             builder.add(d)
         computed = self._run(builder.situation)
+        self.last_requests: dict = {}  # (variable, period) asked of openfisca, for the benchmark
         return [self._results(d, ids, computed, month) for d, ids in zip(dossiers, builder.households)]
 
     def situation(self, dossiers: list[Dossier], month: str) -> dict:
@@ -81,12 +83,6 @@ class Engine:
         for d in dossiers:
             builder.add(d)
         return builder.situation
-
-    def variables(self, month: str) -> list[tuple[str, str]]:
-        """(variable, period) pairs a full-catalogue simulation computes, criteria included."""
-        pairs = [(a.openfisca.variable, _period(a.openfisca.period, month)) for a in self.catalogue.openfisca_aids]
-        pairs += [(c.variable, _period(c.period, month)) for a in self.catalogue.openfisca_aids for c in a.criteria]
-        return list(dict.fromkeys(pairs))
 
     def check(self, dossier: Dossier) -> None:
         """Problems the domain cannot see: references to the catalogue."""
@@ -102,6 +98,7 @@ class Engine:
 
     def _value(self, computed: _Computed, variable: str, period: str):
         # openfisca caches each (variable, period): criteria shared by aids cost once.
+        self.last_requests.setdefault((variable, period))
         return computed.simulation.calculate(variable, period)
 
     def _results(self, dossier: Dossier, ids: dict, computed: _Computed, month: str) -> SimulationResult:

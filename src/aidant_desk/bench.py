@@ -1,0 +1,98 @@
+"""`aidant-desk bench`: the engine's speed and memory, against raw openfisca-france
+computing the same variables on the same situation, in the same run."""
+from __future__ import annotations
+
+import resource
+import statistics
+import time
+from pathlib import Path
+
+from .dossier import Dossier, Resource
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+REFERENCE_EXAMPLE = "parent_isole_deux_enfants.json"
+WARM_RUNS = 5
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+
+
+def _timed(fn) -> tuple[float, object]:
+    start = time.perf_counter()
+    value = fn()
+    return time.perf_counter() - start, value
+
+
+def _median_time(fn, runs: int = WARM_RUNS) -> float:
+    return statistics.median(_timed(fn)[0] for _ in range(runs))
+
+
+def example_dossiers() -> list[Dossier]:
+    return [Dossier.load(p) for p in sorted(EXAMPLES.glob("*.json"))]
+
+
+def varied_dossiers(count: int) -> list[Dossier]:
+    """count dossiers: the examples with the applicant's wages stepped from 0 to 2,600 €."""
+    bases = example_dossiers()
+    dossiers = []
+    for i in range(count):
+        base = bases[i % len(bases)]
+        wages = Resource(person=base.applicant.id, type="wages", same_every_month=float((i * 37) % 2600))
+        others = tuple(r for r in base.resources if not (r.person == base.applicant.id and r.type == "wages"))
+        dossiers.append(base.replace(resources=others + (wages,)))
+    return dossiers
+
+
+def run_benchmark(batch_size: int = 1000, sample: int = 5, out=print) -> int:
+    from .catalogue import default_catalogue
+
+    load_time, _ = _timed(lambda: _load_engine())
+    from .engine import Engine, build_simulation
+
+    engine = Engine(default_catalogue())
+    peak_after_load = _peak_mb()
+    dossier = Dossier.load(EXAMPLES / REFERENCE_EXAMPLE)
+    month = dossier.month
+
+    first, _ = _timed(lambda: engine.simulate(dossier))
+    warm = _median_time(lambda: engine.simulate(dossier))
+    requests = list(engine.last_requests)
+    situation = engine.situation([dossier], month)
+
+    def raw():
+        simulation = build_simulation(situation)
+        for variable, period in requests:
+            simulation.calculate(variable, period)
+
+    raw_time = _median_time(raw)
+    peak_one = _peak_mb()
+
+    dossiers = varied_dossiers(batch_size)
+    batch_time, _ = _timed(lambda: engine.batch(dossiers, month))
+    one_by_one = statistics.mean(_timed(lambda d=d: engine.simulate(d))[0] for d in dossiers[:sample])
+    extrapolated = one_by_one * batch_size
+    peak_batch = _peak_mb()
+
+    out(f"Banc d'essai Aidant Desk — {len(engine.catalogue.aids)} aides, {len(requests)} variables openfisca, "
+        f"exemple {REFERENCE_EXAMPLE}, {month}")
+    out(f"  chargement du moteur (FranceTaxBenefitSystem + catalogue) : {load_time:.2f} s")
+    out(f"  première simulation complète d'un dossier               : {first:.2f} s")
+    out(f"  simulation complète à chaud (médiane de {WARM_RUNS})            : {warm:.3f} s")
+    out(f"  openfisca-france brut, mêmes variables et situation     : {raw_time:.3f} s")
+    out(f"  rapport moteur / openfisca brut                         : {warm / raw_time:.2f} (cible ≤ 1,10)")
+    out(f"  lot de {batch_size} dossiers en une simulation              : {batch_time:.2f} s")
+    out(f"  un par un ({sample} mesurés, extrapolé à {batch_size})           : {extrapolated:.1f} s")
+    out(f"  gain du lot                                             : ×{extrapolated / batch_time:.0f} (cible ≥ ×50)")
+    out(f"  mémoire de pointe après chargement                      : {peak_after_load:.0f} Mo")
+    out(f"  mémoire de pointe après une simulation                  : {peak_one:.0f} Mo (cible < 400 Mo)")
+    out(f"  mémoire de pointe après le lot                          : {peak_batch:.0f} Mo")
+    return 0
+
+
+def _load_engine():
+    from .catalogue import default_catalogue
+    from .engine import tax_benefit_system
+
+    default_catalogue()
+    return tax_benefit_system()

@@ -1,0 +1,39 @@
+"""Shared fixtures. Qt runs headless; the engine is loaded once per test session."""
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+RULES = ROOT / "rules"
+MONTH = "2026-11"  # tests fix the simulated month, never "today"
+
+
+@pytest.fixture(scope="session")
+def catalogue():
+    from aidant_desk.catalogue import load_catalogue
+
+    return load_catalogue(RULES)
+
+
+@pytest.fixture(scope="session")
+def engine(catalogue):
+    from aidant_desk.engine import Engine
+
+    return Engine(catalogue)
+
+
+@pytest.fixture(scope="session")
+def tbs():
+    from aidant_desk.engine import tax_benefit_system
+
+    return tax_benefit_system()
+
+
+def example(name: str):
+    from aidant_desk.dossier import Dossier
+
+    return Dossier.load(EXAMPLES / f"{name}.json")
