@@ -2,12 +2,12 @@
 
 Standard library and jsonschema only: no engine, no Qt.
 """
-from .model import HISTORY_MONTHS, SCHEMA, SCHEMA_PATH, Assets, Dossier, Housing, Person, Resource
+from .model import FORMAT_VERSION, HISTORY_MONTHS, SCHEMA, SCHEMA_PATH, Assets, Dossier, Housing, Person, Resource
 from .months import add_months, current_month, first_day, is_month, month_label
 from .validation import InvalidData, Problem, schema_problems
 
 __all__ = [
-    "HISTORY_MONTHS", "SCHEMA", "SCHEMA_PATH", "Assets", "Dossier", "Housing", "Person", "Resource",
+    "FORMAT_VERSION", "HISTORY_MONTHS", "SCHEMA", "SCHEMA_PATH", "Assets", "Dossier", "Housing", "Person", "Resource",
     "add_months", "current_month", "first_day", "is_month", "month_label",
     "InvalidData", "Problem", "schema_problems",
 ]

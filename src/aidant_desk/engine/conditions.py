@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import operator
 
+from .. import communes
 from ..catalogue import Aid
 from ..dossier import Dossier, first_day
 from .results import ELIGIBLE, NOT_ELIGIBLE, TO_CHECK, AidResult
@@ -12,19 +13,6 @@ _OPS = {
     ">": operator.gt, "<": operator.lt,
     "in": lambda a, b: a in b, "not_in": lambda a, b: a not in b,
 }
-
-# Régions by département (INSEE codes), for conditions on a région.
-_REGIONS = {
-    "84": "01 03 07 15 26 38 42 43 63 69 73 74", "27": "21 25 39 58 70 71 89 90",
-    "53": "22 29 35 56", "24": "18 28 36 37 41 45", "94": "2A 2B",
-    "44": "08 10 51 52 54 55 57 67 68 88", "32": "02 59 60 62 80",
-    "11": "75 77 78 91 92 93 94 95", "28": "14 27 50 61 76",
-    "75": "16 17 19 23 24 33 40 47 64 79 86 87", "76": "09 11 12 30 31 32 34 46 48 65 66 81 82",
-    "52": "44 49 53 72 85", "93": "04 05 06 13 83 84",
-    "01": "971", "02": "972", "03": "973", "04": "974", "06": "976",
-}
-REGION_OF_DEPARTEMENT = {dep: region for region, deps in _REGIONS.items() for dep in deps.split()}
-
 
 def caf_parts(dossier: Dossier) -> float:
     """Parts of the CAF quotient familial: 2 for a couple or a lone parent, else 1;
@@ -38,7 +26,7 @@ def facts(dossier: Dossier, month: str, fiscal_income: float, eligible_ids: set[
     """Every fact a condition may name (see rules/README.md)."""
     applicant = dossier.applicant
     start = first_day(month)
-    dep = dossier.housing.departement
+    commune = communes.by_code(dossier.housing.commune)
     return {
         "applicant.age": applicant.age(start),
         "applicant.activity": applicant.activity,
@@ -54,8 +42,8 @@ def facts(dossier: Dossier, month: str, fiscal_income: float, eligible_ids: set[
         "household.fiscal_reference_income": fiscal_income,
         "household.savings": dossier.assets.savings,
         "housing.status": dossier.housing.status,
-        "housing.departement": dep,
-        "housing.region": REGION_OF_DEPARTEMENT.get(dep) if dep else None,
+        "housing.departement": commune.departement if commune else dossier.housing.departement,
+        "housing.region": commune.region if commune else None,
         "housing.commune": dossier.housing.commune,
         "_receives": set(dossier.benefits_received) | eligible_ids,
     }

@@ -1,0 +1,129 @@
+"""Before / after a life event: the counselor types what will change and sees the
+aids side by side. The transformation itself lives in the core (dossier.life_events)."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..catalogue import Catalogue
+from ..engine.results import STATUS_LABELS
+from ..engine.scenarios import Comparison
+from ..formatting import euros
+from ..labels import HOUSING_STATUS
+from .form import CommuneEdit
+from .widgets import AmountEdit, ChoiceCombo, describe
+
+
+class ComparisonView(QWidget):
+    requested = Signal()  # the inputs changed: compute again
+
+    def __init__(self, catalogue: Catalogue, parent=None):
+        super().__init__(parent)
+        self.catalogue = catalogue
+        self.event = describe(QComboBox(), "Événement de vie à comparer")
+        for e in catalogue.life_events:
+            self.event.addItem(e.label, e.id)
+        self.event.currentIndexChanged.connect(self._rebuild_inputs)
+        self.inputs_box = QWidget()
+        self.inputs = QFormLayout(self.inputs_box)
+        self.fields: dict[str, QWidget] = {}
+        self.summary = QLabel("Choisissez un événement et indiquez ce qui change.")
+        self.summary.setWordWrap(True)
+        self.table = QTableWidget(0, 4)
+        describe(self.table, "Aides avant et après l'événement")
+        self.table.setHorizontalHeaderLabels(["Aide", "Avant", "Après", "Différence"])
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        layout = QVBoxLayout(self)
+        top = QFormLayout()
+        top.addRow("Événement", self.event)
+        layout.addLayout(top)
+        layout.addWidget(self.inputs_box)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+        self.comparison: Comparison | None = None
+        self._rebuild_inputs()
+
+    def event_id(self) -> str:
+        return self.event.currentData()
+
+    def select_event(self, event_id: str) -> None:
+        index = self.event.findData(event_id)
+        if index >= 0:
+            self.event.setCurrentIndex(index)
+
+    def _rebuild_inputs(self) -> None:
+        while self.inputs.rowCount():
+            self.inputs.removeRow(0)
+        self.fields.clear()
+        event = self.catalogue.life_event(self.event_id())
+        for change in event.changes:
+            widget = self._input_for(change["field"], change["label"], change.get("help", ""))
+            self.fields[change["field"]] = widget
+            self.inputs.addRow(change["label"], widget)
+        if not event.changes:
+            self.inputs.addRow(QLabel("Rien à saisir : la colonne « après » compte l'événement comme arrivé."))
+        self.requested.emit()
+
+    def _input_for(self, field: str, label: str, help_text: str) -> QWidget:
+        if field == "housing.commune":
+            widget = CommuneEdit(label, help_text)
+            widget.editingFinished.connect(self.requested.emit)
+        elif field == "housing.status":
+            widget = ChoiceCombo({"": "inchangé", **HOUSING_STATUS}, label, help_text)
+            widget.currentIndexChanged.connect(self.requested.emit)
+        else:
+            widget = AmountEdit(label, help_text)
+            widget.editingFinished.connect(self.requested.emit)
+        return widget
+
+    def changes(self) -> dict:
+        values = {}
+        for field, widget in self.fields.items():
+            if isinstance(widget, CommuneEdit):
+                values[field] = widget.code()
+            elif isinstance(widget, ChoiceCombo):
+                values[field] = widget.value() or None
+            else:
+                values[field] = widget.value()
+        return values
+
+    def show_comparison(self, comparison: Comparison) -> None:
+        self.comparison = comparison
+        changes = comparison.changes
+        self.table.setRowCount(len(changes))
+        for row, change in enumerate(changes):
+            cells = [
+                change.label,
+                self._amount(change.before, change.before_status),
+                self._amount(change.after, change.after_status),
+                ("+" if change.difference > 0 else "") + euros(change.difference) if change.difference else "",
+            ]
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, change.aid_id)
+                if col:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(row, col, item)
+        diff = comparison.monthly_difference
+        sign = "+" if diff > 0 else ""
+        self.summary.setText(
+            f"Aides mensuelles : {euros(comparison.before.monthly_total)} avant, "
+            f"{euros(comparison.after.monthly_total)} après ({sign}{euros(diff)} par mois). "
+            f"{len(changes)} aide(s) changent."
+        )
+
+    @staticmethod
+    def _amount(amount: float, status: str) -> str:
+        if status == "eligible" and amount:
+            return euros(amount)
+        return STATUS_LABELS[status]

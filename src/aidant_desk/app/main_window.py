@@ -1,0 +1,316 @@
+"""The main window: start screen (life events), then the form beside live results,
+the before/after comparison and the earnings chart."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import autosave
+from ..catalogue import Catalogue
+from ..dossier import Dossier, InvalidData, current_month, month_label
+from ..engine.service import Reply
+from .chart import EarningsView
+from .comparison import ComparisonView
+from .engine_client import EngineClient
+from .form import SECTIONS, DossierForm
+from .results_panel import ResultsPanel
+from .widgets import describe
+
+ENGINE_LOADING = "Moteur de calcul en préparation…"
+
+
+class StartPage(QWidget):
+    event_chosen = Signal(str)  # life event id, or "" for a full check
+    open_requested = Signal()
+    resume_requested = Signal()
+
+    def __init__(self, catalogue: Catalogue, parent=None):
+        super().__init__(parent)
+        title = QLabel("<h1>Aidant Desk</h1><p>Que se passe-t-il dans la vie de la personne ?</p>")
+        grid = QGridLayout()
+        self.buttons: dict[str, QPushButton] = {}
+        for i, event in enumerate(catalogue.life_events):
+            button = describe(QPushButton(f"{event.label}\n{event.description}"), event.label, event.description)
+            button.setMinimumHeight(64)
+            button.clicked.connect(lambda _=False, e=event.id: self.event_chosen.emit(e))
+            grid.addWidget(button, i // 2, i % 2)
+            self.buttons[event.id] = button
+        full = describe(QPushButton("Bilan complet des droits"), "Bilan complet des droits",
+                        "Toutes les questions et toutes les aides.")
+        full.setMinimumHeight(48)
+        full.clicked.connect(lambda: self.event_chosen.emit(""))
+        self.buttons[""] = full
+        open_button = describe(QPushButton("Ouvrir un dossier…"), "Ouvrir un dossier enregistré")
+        open_button.clicked.connect(self.open_requested.emit)
+        self.resume_banner = QWidget()
+        banner = QHBoxLayout(self.resume_banner)
+        self.resume_text = QLabel()
+        self.resume_button = describe(QPushButton("Reprendre le dossier en cours"), "Reprendre le dossier en cours")
+        self.resume_button.clicked.connect(self.resume_requested.emit)
+        banner.addWidget(self.resume_text, 1)
+        banner.addWidget(self.resume_button)
+        self.resume_banner.setStyleSheet("background: #fff4d6; border-radius: 4px;")
+        self.resume_banner.hide()
+        self.engine_state = QLabel(ENGINE_LOADING)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(self.resume_banner)
+        layout.addLayout(grid)
+        row = QHBoxLayout()
+        row.addWidget(full, 1)
+        row.addWidget(open_button)
+        layout.addLayout(row)
+        layout.addStretch(1)
+        layout.addWidget(self.engine_state)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, catalogue: Catalogue, engine: EngineClient, month: str | None = None, parent=None):
+        super().__init__(parent)
+        self.catalogue = catalogue
+        self.engine = engine
+        self.month = month or current_month()
+        self.path: Path | None = None
+        self.dossier: Dossier | None = None
+        self.setWindowTitle("Aidant Desk")
+        self.resize(1400, 900)
+
+        self.start = StartPage(catalogue)
+        self.form = DossierForm(catalogue)
+        self.results = ResultsPanel()
+        self.comparison = ComparisonView(catalogue)
+        self.earnings = EarningsView()
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.form)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.results, "Droits")
+        self.tabs.addTab(self.comparison, "Avant / après")
+        self.tabs.addTab(self.earnings, "Et si vous reprenez un emploi ?")
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(scroll)
+        splitter.addWidget(self.tabs)
+        splitter.setSizes([780, 620])
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.start)
+        self.pages.addWidget(splitter)
+        self.work = splitter
+        self.setCentralWidget(self.pages)
+        self.engine_label = QLabel(ENGINE_LOADING)
+        self.statusBar().addPermanentWidget(self.engine_label)
+
+        self._actions()
+        self.start.event_chosen.connect(self.start_dossier)
+        self.start.open_requested.connect(self.open_dialog)
+        self.start.resume_requested.connect(self.resume_autosave)
+        self.form.changed.connect(self.dossier_changed)
+        self.comparison.requested.connect(self.request_comparison)
+        self.tabs.currentChanged.connect(lambda _: self.request_tab_work())
+        engine.ready.connect(self.engine_ready)
+        engine.failed.connect(self.engine_failed)
+        engine.replied.connect(self.engine_replied)
+        engine.busy_changed.connect(self._busy)
+        if engine.is_ready:
+            self.engine_ready(engine.version)
+        self._offer_resume()
+
+    # --- menus and shortcuts ------------------------------------------------------------
+    def _actions(self) -> None:
+        menu = self.menuBar().addMenu("&Dossier")
+        for text, shortcut, slot in (
+            ("&Nouveau", QKeySequence.StandardKey.New, self.new_dossier),
+            ("&Ouvrir…", QKeySequence.StandardKey.Open, self.open_dialog),
+            ("&Enregistrer", QKeySequence.StandardKey.Save, self.save),
+            ("Enregistrer &sous…", QKeySequence.StandardKey.SaveAs, self.save_as),
+        ):
+            action = QAction(text, self)
+            action.setShortcut(shortcut)
+            action.triggered.connect(slot)
+            menu.addAction(action)
+        sections = self.menuBar().addMenu("&Sections")
+        for i, (key, title) in enumerate(SECTIONS, start=1):
+            action = QAction(title, self)
+            action.setShortcut(QKeySequence(f"Alt+{i}"))
+            action.triggered.connect(lambda _=False, k=key: self.form.focus_section(k))
+            sections.addAction(action)
+        results = QAction("Résultats", self)
+        results.setShortcut(QKeySequence("Alt+5"))
+        results.triggered.connect(lambda: self.tabs.setCurrentIndex(0))
+        sections.addAction(results)
+
+    # --- engine ----------------------------------------------------------------------------
+    def engine_ready(self, version: str) -> None:
+        text = f"Moteur prêt — openfisca-france {version}"
+        self.engine_label.setText(text)
+        self.start.engine_state.setText(text)
+        if self.dossier is not None or self.pages.currentWidget() is self.work:
+            self.dossier_changed()
+
+    def engine_failed(self, message: str) -> None:
+        self.engine_label.setText("Moteur indisponible")
+        self.results.show_message(message, error=True)
+        self.start.engine_state.setText(message)
+
+    def _busy(self, busy: bool) -> None:
+        if self.engine.is_ready:
+            self.engine_label.setText("Calcul en cours…" if busy else f"Moteur prêt — openfisca-france {self.engine.version}")
+
+    def engine_replied(self, reply: Reply) -> None:
+        if reply.error:
+            target = {"simulate": self.results.show_message, "compare": self.comparison.summary.setText,
+                      "ladder": self.earnings.cliffs.setText}[reply.kind]
+            target(reply.error, error=True) if reply.kind == "simulate" else target(reply.error)
+            return
+        if reply.kind == "simulate":
+            self.results.show_result(reply.value)
+        elif reply.kind == "compare":
+            self.comparison.show_comparison(reply.value)
+        elif reply.kind == "ladder":
+            self.earnings.set_ladder(reply.value)
+
+    # --- the dossier -----------------------------------------------------------------------
+    def start_dossier(self, event_id: str) -> None:
+        events = [event_id] if event_id else []
+        self.path = None
+        self.form.new_dossier(self.month, events, full_check=not event_id)
+        if event_id:
+            self.comparison.select_event(event_id)
+        self.pages.setCurrentWidget(self.work)
+        self.form.focus_section("foyer")
+
+    def load_dossier(self, dossier: Dossier, path: Path | None = None) -> None:
+        month = dossier.month or self.month
+        self.path = path
+        self.form.load(dossier, month)
+        self.form.set_context(list(dossier.life_events), full_check=not dossier.life_events)
+        if dossier.life_events:
+            self.comparison.select_event(dossier.life_events[0])
+        self.pages.setCurrentWidget(self.work)
+        self.setWindowTitle(f"Aidant Desk — {dossier.label or (path.name if path else 'dossier')}")
+
+    def current_dossier(self) -> Dossier | None:
+        """The form as a valid Dossier, or None with the French problems shown."""
+        problems = self.form.input_problems()
+        if problems:
+            self.results.show_message("Le dossier n'est pas encore calculable :<br>" + "<br>".join(problems), error=True)
+            return None
+        try:
+            return Dossier.from_dict(self.form.to_data())
+        except InvalidData as error:
+            lines = "<br>".join(str(p) for p in error.problems)
+            self.results.show_message(f"Le dossier n'est pas encore calculable :<br>{lines}", error=True)
+            return None
+
+    def dossier_changed(self) -> None:
+        dossier = self.current_dossier()
+        if dossier is None:
+            return
+        self.dossier = dossier
+        autosave.save(dossier)
+        if not self.engine.is_ready:
+            self.results.show_message(ENGINE_LOADING)
+            return
+        self.engine.submit("simulate", dossier, dossier.month)
+        self.request_tab_work()
+
+    def request_tab_work(self) -> None:
+        """Comparison and chart are computed only when their tab is shown."""
+        if self.dossier is None or not self.engine.is_ready:
+            return
+        if self.tabs.currentWidget() is self.comparison:
+            self.request_comparison()
+        elif self.tabs.currentWidget() is self.earnings:
+            self.engine.submit("ladder", self.dossier, self.dossier.month)
+
+    def request_comparison(self) -> None:
+        if self.dossier is None or not self.engine.is_ready:
+            return
+        self.engine.submit("compare", self.dossier, self.dossier.month, self.comparison.event_id(),
+                           self.comparison.changes())
+
+    # --- files -----------------------------------------------------------------------------
+    def _offer_resume(self) -> None:
+        saved, notice = autosave.load()
+        self._resumable = saved
+        if saved:
+            when = month_label(saved.month) if saved.month else ""
+            self.start.resume_text.setText(f"Un dossier en cours a été retrouvé ({saved.label or 'sans titre'}, {when}).")
+            self.start.resume_banner.show()
+        elif notice:
+            self.start.resume_text.setText(notice)
+            self.start.resume_button.hide()
+            self.start.resume_banner.show()
+
+    def resume_autosave(self) -> None:
+        if self._resumable:
+            self.load_dossier(self._resumable)
+
+    def new_dossier(self) -> None:
+        self.pages.setCurrentWidget(self.start)
+
+    def open_dialog(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Ouvrir un dossier", "", "Dossiers Aidant Desk (*.json)")
+        if name:
+            self.open_path(Path(name))
+
+    def open_path(self, path: Path) -> bool:
+        try:
+            dossier = Dossier.load(path)
+        except InvalidData as error:
+            self.show_error("Impossible d'ouvrir ce dossier", error.describe())
+            return False
+        self.load_dossier(dossier, path)
+        return True
+
+    def save(self) -> None:
+        if self.path is None:
+            self.save_as()
+        else:
+            self._write(self.path)
+
+    def save_as(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, "Enregistrer le dossier", "dossier.json", "Dossiers Aidant Desk (*.json)")
+        if name:
+            self._write(Path(name))
+
+    def _write(self, path: Path) -> None:
+        self.form.flush()
+        dossier = self.current_dossier()
+        if dossier is None:
+            self.show_error("Dossier incomplet", "Corrigez les champs signalés avant d'enregistrer ; "
+                                                 "la saisie est conservée automatiquement.")
+            return
+        try:
+            dossier.save(path)
+        except OSError as error:
+            self.show_error("Enregistrement impossible", f"{path} : {error.strerror}. Choisissez un autre emplacement.")
+            return
+        self.path = path
+        self.statusBar().showMessage(f"Dossier enregistré : {path}", 5000)
+
+    def show_error(self, title: str, text: str) -> None:
+        """Errors a person can cause: a French message, never a traceback."""
+        self.last_error = f"{title} : {text}"
+        self.statusBar().showMessage(self.last_error, 10000)
+        QMessageBox.warning(self, title, text)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self.form.flush()
+        super().closeEvent(event)

@@ -1,0 +1,93 @@
+"""Live results: new rights first, then aids already received, aids to check, and
+aids not open with their reason."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+
+from ..engine import SimulationResult
+from ..formatting import euros
+from ..report import amount_text
+from .widgets import describe
+
+GROUPS = (
+    ("new", "Nouveaux droits possibles", "#0b6e2e"),
+    ("received", "Aides déjà perçues", "#34495e"),
+    ("to_check", "À vérifier avec la personne", "#8a5a00"),
+    ("not_eligible", "Non ouvertes", "#666666"),
+)
+
+
+def group_of(aid) -> str:
+    if aid.status == "eligible":
+        return "received" if aid.already_received else "new"
+    return aid.status
+
+
+class ResultsPanel(QWidget):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.summary = QLabel("Les résultats s'affichent ici dès que le dossier est complet.")
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        describe(self.summary, "Résumé des résultats")
+        self.notes = QLabel()
+        self.notes.setWordWrap(True)
+        self.notes.setStyleSheet("color: #8a5a00;")
+        self.tree = QTreeWidget()
+        describe(self.tree, "Liste des aides", "Chaque aide avec son montant et la raison.")
+        self.tree.setColumnCount(3)
+        self.tree.setHeaderLabels(["Aide", "Montant", "Raison"])
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.setWordWrap(True)
+        self.tree.setAlternatingRowColors(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.notes)
+        layout.addWidget(self.tree, 1)
+        self.result: SimulationResult | None = None
+
+    def show_message(self, text: str, error: bool = False) -> None:
+        color = "#b00020" if error else "#333"
+        self.summary.setText(f"<span style='color:{color}'>{text}</span>")
+
+    def show_result(self, result: SimulationResult) -> None:
+        self.result = result
+        new_total = sum(a.monthly_amount for a in result.new_rights)
+        self.summary.setText(
+            f"<b>{len(result.new_rights)} nouveau(x) droit(s) possible(s)</b>, "
+            f"{len(result.to_check)} à vérifier — total des nouveaux droits mensuels : "
+            f"<b>{euros(new_total)} par mois</b>"
+        )
+        self.notes.setText("\n".join(result.notes))
+        self.notes.setVisible(bool(result.notes))
+        self.tree.clear()
+        bold = QFont()
+        bold.setBold(True)
+        for key, title, color in GROUPS:
+            aids = [a for a in result.aids if group_of(a) == key]
+            if not aids:
+                continue
+            group = QTreeWidgetItem([f"{title} ({len(aids)})", "", ""])
+            group.setFont(0, bold)
+            group.setForeground(0, QBrush(QColor(color)))
+            self.tree.addTopLevelItem(group)
+            for aid in aids:
+                item = QTreeWidgetItem([aid.label, amount_text(aid), aid.reason])
+                item.setData(0, Qt.ItemDataRole.UserRole, aid.aid_id)
+                item.setToolTip(2, aid.reason)
+                item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if aid.to_confirm:
+                    item.setToolTip(0, "À confirmer : " + " ; ".join(aid.to_confirm))
+                group.addChild(item)
+            group.setExpanded(key != "not_eligible")
+
+    def shown_aids(self, group: str) -> list[str]:
+        """Aid ids listed under a group (for tests and the handout)."""
+        for i in range(self.tree.topLevelItemCount()):
+            top = self.tree.topLevelItem(i)
+            if top.text(0).startswith(dict((k, t) for k, t, _ in GROUPS)[group]):
+                return [top.child(j).data(0, Qt.ItemDataRole.UserRole) for j in range(top.childCount())]
+        return []

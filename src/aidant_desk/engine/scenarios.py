@@ -1,0 +1,119 @@
+"""Scenarios built on the engine: a life event's before/after, and the earnings ladder.
+Each is one vectorised simulation."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from ..dossier import Dossier, Resource
+from ..dossier.life_events import apply_event
+from .core import Engine, tax_benefit_system
+from .results import SimulationResult
+
+LADDER_STEPS = 41  # 0 to 2 SMIC by 5 % of a SMIC
+SMIC_MULTIPLE = 2.0
+
+
+@dataclass(frozen=True)
+class AidChange:
+    aid_id: str
+    label: str
+    before: float
+    after: float
+    before_status: str
+    after_status: str
+
+    @property
+    def difference(self) -> float:
+        return round(self.after - self.before, 2)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    event_id: str
+    before: SimulationResult
+    after: SimulationResult
+
+    @property
+    def changes(self) -> list[AidChange]:
+        """Every aid whose status or amount differs, in catalogue order."""
+        out = []
+        for b, a in zip(self.before.aids, self.after.aids):
+            before, after = b.amount or 0.0, a.amount or 0.0
+            if b.status != a.status or abs(after - before) >= 0.01:
+                out.append(AidChange(b.aid_id, b.label, before, after, b.status, a.status))
+        return out
+
+    @property
+    def monthly_difference(self) -> float:
+        return round(self.after.monthly_total - self.before.monthly_total, 2)
+
+
+def compare_event(engine: Engine, dossier: Dossier, event_id: str, changes: dict, month: str) -> Comparison:
+    after = apply_event(dossier, event_id, month, changes)
+    before_result, after_result = engine.scenarios(dossier.with_month(month), [after.with_month(month)], month)
+    return Comparison(event_id, before_result, after_result)
+
+
+@dataclass(frozen=True)
+class LadderPoint:
+    earnings: float  # applicant's net monthly wages
+    aids_total: float  # monthly aids
+    disposable_income: float  # all net resources of the month + monthly aids
+    per_aid: dict  # aid id -> monthly amount
+
+
+@dataclass(frozen=True)
+class Cliff:
+    aid_id: str
+    label: str
+    earnings: float  # first step where the aid is gone
+
+
+@dataclass(frozen=True)
+class EarningsLadder:
+    month: str
+    smic_net: float
+    points: tuple[LadderPoint, ...]
+    cliffs: tuple[Cliff, ...]
+
+
+def smic_net_monthly(month: str) -> float:
+    """Net monthly wage of a full-time job at the SMIC, computed by openfisca-france."""
+    from openfisca_core.simulation_builder import SimulationBuilder
+
+    tbs = tax_benefit_system()
+    hourly = tbs.parameters(month + "-01").marche_travail.salaire_minimum.smic.smic_b_horaire
+    hours = tbs.parameters(month + "-01").marche_travail.salaire_minimum.nb_heures_travail_mensuel
+    simulation = SimulationBuilder().build_from_entities(tbs, {
+        "individus": {"x": {"salaire_de_base": {month: round(hourly * hours, 2)}, "date_naissance": {"ETERNITY": "1980-01-01"}}},
+    })
+    return round(float(simulation.calculate("salaire_net", month)[0]), 2)
+
+
+def earnings_ladder(engine: Engine, dossier: Dossier, month: str, steps: int = LADDER_STEPS) -> EarningsLadder:
+    """Aids and disposable income as the applicant's wages go from 0 to 2 SMIC,
+    the same wages over the 13 months (a settled job)."""
+    smic = smic_net_monthly(month)
+    applicant = dossier.applicant.id
+    others = tuple(r for r in dossier.resources if not (r.person == applicant and r.type == "wages"))
+    other_income = sum(r.amount(month) for r in others)
+    levels = [round(SMIC_MULTIPLE * smic * i / (steps - 1), 2) for i in range(steps)]
+    variants = []
+    for wage in levels:
+        wages = (Resource(person=applicant, type="wages", same_every_month=wage),) if wage else ()
+        people = tuple(replace(p, activity="employed") if p.id == applicant and wage else p for p in dossier.people)
+        variants.append(dossier.replace(resources=others + wages, people=people, month=month))
+    results = engine.batch(variants, month)
+    points = []
+    for wage, result in zip(levels, results):
+        per_aid = {a.aid_id: a.monthly_amount for a in result.aids if a.monthly_amount}
+        total = round(sum(per_aid.values()), 2)
+        points.append(LadderPoint(wage, total, round(wage + other_income + total, 2), per_aid))
+    cliffs = [
+        Cliff(aid_id, results[i].aid(aid_id).label, points[i].earnings)
+        for i in range(1, len(points))
+        for aid_id in points[i - 1].per_aid
+        if aid_id not in points[i].per_aid
+    ]
+    return EarningsLadder(month, smic, tuple(points), tuple(cliffs))
+

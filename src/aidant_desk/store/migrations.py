@@ -1,0 +1,47 @@
+"""The desk database's schema, one ordered step at a time.
+
+MIGRATIONS[i] takes the schema from version i to i + 1 (stored in PRAGMA
+user_version). Each step runs in a transaction with the version bump, after a
+backup of the file. Append new steps at the end; never edit or reorder a step that
+has shipped, desks in the field have already run it.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from sqlite_utils import Database
+
+
+def create_settings(db: Database) -> None:
+    db["settings"].create({"key": str, "value": str}, pk="key", not_null={"value"})
+
+
+def create_activity_counts(db: Database) -> None:
+    # One row per ISO week and counter; `batched` is the part already put in the
+    # outbox, so a new batch carries recorded - batched and nothing is sent twice.
+    db["activity_counts"].create(
+        {"week": str, "metric": str, "key": str, "recorded": int, "batched": int},
+        pk=("week", "metric", "key"),
+        not_null={"week", "metric", "key", "recorded", "batched"},
+        defaults={"key": "", "recorded": 0, "batched": 0},
+    )
+    # Breakdown cells below the publication threshold wait here until they reach it.
+    db["suppressed_cells"].create(
+        {"metric": str, "key": str, "pending": int}, pk=("metric", "key"), not_null={"metric", "key", "pending"},
+    )
+    # AUTOINCREMENT: a sequence number is never reused, even once the outbox is
+    # empty, because each batch's idempotency key is derived from it.
+    db.execute("""
+        CREATE TABLE outbox (
+            sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+            week TEXT NOT NULL,
+            idempotency_key TEXT UNIQUE,
+            body TEXT,
+            created_at TEXT NOT NULL
+        )""")
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [
+    create_settings,
+    create_activity_counts,
+]
