@@ -31,11 +31,11 @@ def every_month(value):
 
 # Monthly benefits that may enter other bases: inputs set to 0 from M-13 to M-4.
 PAST_BENEFITS_FAMILLE = ["rsa", "ppa", "aide_logement", "reduction_loyer_solidarite", "af", "cf", "paje_base",
-                         "paje_naissance", "paje_prepare", "asf", "aeeh", "aspa", "ada"]
-PAST_BENEFITS_INDIVIDU = ["aah", "caah", "mva", "asi", "ass", "contrat_engagement_jeune", "agepi", "aide_mobilite",
+                         "paje_naissance", "asf", "aeeh", "aspa", "ada"]
+PAST_BENEFITS_INDIVIDU = ["aah", "caah", "asi", "ass", "contrat_engagement_jeune", "agepi", "aide_mobilite",
                           "aide_permis_demandeur_emploi", "mobili_jeune", "pass_sport", "pass_culture",
-                          "aide_mobilite_master", "aide_mobilite_parcoursup", "aide_financement_permis_apprenti",
-                          "depart1825_montant_maximum", "pass_colo"]
+                          "aide_mobilite_master", "aide_mobilite_parcoursup", "depart1825_montant_maximum", "pass_colo",
+                          "bourse_criteres_sociaux"]
 
 
 def past_zero(names):
@@ -92,7 +92,7 @@ SITUATIONS = {
     },
     "parent_isole_deux_enfants": {
         "individus": {
-            "parent": person("1988-02-20", "actif", salaire_net=1400.0, livret_a=500.0, statut_marital="celibataire"),
+            "parent": person("1988-02-20", "actif", salaire_net=1400.0, salaire_imposable=1400.0, livret_a=500.0, statut_marital="celibataire"),
             "e1": person("2014-06-03", scolarite="college"),
             "e2": person("2018-09-15", scolarite="primaire"),
         },
@@ -102,7 +102,7 @@ SITUATIONS = {
     },
     "couple_trois_enfants": {
         "individus": {
-            "p1": person("1983-11-02", "actif", salaire_net=1900.0, livret_a=1200.0, statut_marital="marie"),
+            "p1": person("1983-11-02", "actif", salaire_net=1900.0, salaire_imposable=1900.0, livret_a=1200.0, statut_marital="marie"),
             "p2": person("1986-01-25", statut_marital="marie"),
             "e1": person("2013-04-10", scolarite="college"),
             "e2": person("2017-07-21", scolarite="primaire"),
@@ -113,15 +113,18 @@ SITUATIONS = {
         "menages": {"m": menage("p1", "locataire_hlm", 620, 90, "59350", conjoint=["p2"], enfants=["e1", "e2", "e3"], hlm=True)},
     },
     "etudiant_colocation": {
-        "individus": {"etu": person("2006-03-08", "etudiant", salaire_net=350.0, livret_a=800.0, boursier=True,
-                                    scolarite="enseignement_superieur", statut_marital="celibataire")},
+        "individus": {"etu": {
+            **person("2006-03-08", "etudiant", salaire_net=350.0, salaire_imposable=350.0, livret_a=800.0, boursier=True,
+                     scolarite="enseignement_superieur", statut_marital="celibataire"),
+            "bourse_criteres_sociaux_base_ressources_parentale": {M: 24000.0},
+        }},
         # No tax notice: the estimate is 90 % of the 12 months' taxable resources.
         "familles": {"f": famille(["etu"], rfr_base=0.9 * 12 * 350.0)},
         "foyers_fiscaux": {"ff": {"declarants": ["etu"], "rfr": {"2024": 0.9 * 12 * 350.0}}},
         "menages": {"m": menage("etu", "locataire_meuble", 390, 30, "35238", coloc=True)},
     },
     "retraite_petite_pension": {
-        "individus": {"r": person("1954-08-30", "retraite", retraite_nette=760.0, livret_a=2500.0, statut_marital="celibataire")},
+        "individus": {"r": person("1954-08-30", "retraite", retraite_nette=760.0, retraite_imposable=760.0, retraite_brute=760.0, livret_a=2500.0, statut_marital="celibataire")},
         "familles": {"f": famille(["r"], rfr_base=8200.0)},
         "foyers_fiscaux": {"ff": {"declarants": ["r"], "rfr": {"2024": 8200.0}}},
         "menages": {"m": menage("r", "locataire_vide", 420, 35, "87085")},
@@ -137,6 +140,7 @@ SITUATIONS = {
             **person("2004-07-19", "chomeur", livret_a=200.0, statut_marital="celibataire"),
             # Wages from November 2025 to March 2026 only; M-13 (October 2025) repeats M-12.
             "salaire_net": {m: (900.0 if m <= "2026-03" else 0.0) for m in HISTORY},
+            "salaire_imposable": {m: (900.0 if m <= "2026-03" else 0.0) for m in HISTORY},
         }},
         "familles": {"f": famille(["j"], rfr_base=0.9 * 5 * 900.0)},
         "foyers_fiscaux": {"ff": {"declarants": ["j"], "rfr": {"2024": 0.9 * 5 * 900.0}}},
@@ -144,9 +148,9 @@ SITUATIONS = {
     },
     "couple_attend_bebe": {
         "individus": {
-            "p1": person("1994-10-05", "actif", salaire_net=1500.0, livret_a=3000.0, statut_marital="celibataire"),
-            "p2": person("1996-04-17", "actif", salaire_net=1250.0, enceinte=True, statut_marital="celibataire"),
-            "bebe": person("2027-02-15"),
+            "p1": person("1994-10-05", "actif", salaire_net=1500.0, salaire_imposable=1500.0, livret_a=3000.0, statut_marital="celibataire"),
+            "p2": person("1996-04-17", "actif", salaire_net=1250.0, salaire_imposable=1250.0, enceinte=True, statut_marital="celibataire"),
+            "bebe": person("2027-01-20"),
         },
         "familles": {"f": famille(["p1", "p2"], ["bebe"], 29000.0)},
         # Cohabiting: two tax households; the notice's income is on the applicant's.
@@ -170,7 +174,8 @@ COMPARED = {
     "paje_base": ("paje_base", "famille", M),
     "aspa": ("aspa", "famille", M),
     "aah": ("aah", "individu", M),
-    "mva": ("mva", "individu", M),
+    "caah": ("caah", "individu", M),
+    "paje_naissance": ("paje_naissance", "famille", M),
     "contrat_engagement_jeune": ("contrat_engagement_jeune", "individu", M),
     "bourse_college": ("bourse_college", "famille", M),
     "bourse_criteres_sociaux": ("bourse_criteres_sociaux", "individu", M),
@@ -212,4 +217,4 @@ def test_engine_equals_hand_built_openfisca(name, direct, engine_results, catalo
 def test_the_examples_exercise_many_aids(direct):
     """The comparison means something: many (dossier, aid) pairs are non-zero."""
     non_zero = {aid for (name, aid), value in direct.items() if value > 0}
-    assert {"rsa", "ppa", "aide_logement", "af", "aah", "aspa", "cheque_energie"} <= non_zero
+    assert {"rsa", "ppa", "aide_logement", "af", "aah", "aspa", "cheque_energie", "caah", "paje_naissance"} <= non_zero

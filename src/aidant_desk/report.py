@@ -22,6 +22,8 @@ def amount_text(aid: AidResult) -> str:
         return PERIODICITY_LABELS["droit"]
     if aid.unit == "seances":
         return f"{number(aid.amount, 0)} séances"
+    if aid.unit == "participation":
+        return f"participation de {euros(aid.amount)} {PERIODICITY_LABELS.get(aid.periodicity, '')}".strip()
     text = f"{euros(aid.amount)} {PERIODICITY_LABELS.get(aid.periodicity, '')}".strip()
     return text + (" (estimation)" if aid.estimated else "")
 

@@ -35,8 +35,10 @@ class OpenfiscaComputation:
     entity: str
     period: str  # month or year
     amount_is_annual: bool = False
-    unit: str = "euros"  # euros, eligibilite, seances
+    unit: str = "euros"  # euros, eligibilite, seances, participation (paid by the person)
     uses_fiscal_income: bool = False
+    uses_parental_income: bool = False
+    aggregate: str = "sum"  # sum or max over the household's people, for individual variables
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ class Person:
     school_level: str = "none"
     student_grant: bool = False
     dependent: bool = True
+    parental_income: float | None = None  # a student's parents' revenu brut global N-2
 
     def age(self, on: date) -> int:
         """Age in whole years on a date; negative for a child not yet born."""
@@ -197,8 +198,9 @@ class Dossier:
 def _person_dict(p: Person) -> dict:
     data = dataclasses.asdict(p)
     data["birth_date"] = p.birth_date.isoformat()
-    if not data["first_name"]:
-        del data["first_name"]
+    for optional in ("first_name", "parental_income"):
+        if data[optional] in ("", None):
+            del data[optional]
     return data
 
 

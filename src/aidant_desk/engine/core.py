@@ -137,7 +137,8 @@ class Engine:
             amount = None
             beneficiaries = tuple((pid, 1.0) for pid, v in per_position if pid and bool(v))
         else:
-            amount = round(float(sum(float(v) for _, v in per_position)), 2)
+            combine = max if of.aggregate == "max" else sum
+            amount = round(float(combine(float(v) for _, v in per_position)), 2)
             eligible = amount > 0
             beneficiaries = tuple((pid, round(float(v), 2)) for pid, v in per_position if pid and float(v) > 0)
         reason = (aid.eligible_reason or ELIGIBLE_REASON) if eligible else self._refusal(aid, ids, computed, month)
@@ -150,7 +151,8 @@ class Engine:
             periodicity=aid.periodicity,
             unit=of.unit,
             reason=reason,
-            estimated=of.uses_fiscal_income and fiscal_estimated,
+            estimated=(of.uses_fiscal_income and fiscal_estimated)
+            or (of.uses_parental_income and _parental_income_missing(dossier)),
             already_received=aid.id in dossier.benefits_received,
             beneficiaries=beneficiaries,
         )
@@ -166,6 +168,10 @@ class Engine:
             if not any(holds):
                 return criterion.fail
         return NO_AMOUNT_REASON
+
+
+def _parental_income_missing(dossier: Dossier) -> bool:
+    return any(p.activity == "student" and p.parental_income is None for p in dossier.people)
 
 
 def _period(kind: str, month: str) -> str:

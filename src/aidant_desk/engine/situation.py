@@ -19,19 +19,23 @@ from dataclasses import dataclass
 from ..catalogue import Catalogue
 from ..dossier import HISTORY_MONTHS, Dossier, add_months
 
-# Dossier resource type -> openfisca-france input variable (net monthly amounts).
+# Dossier resource type -> openfisca-france input variables. Each benefit reads its
+# own variant: RSA and prime d'activité the net amounts, housing aid the taxable ones
+# over the rolling year, ASPA the gross pension. The dossier records net amounts; the
+# taxable and gross variants take the same value (for modest incomes, the only
+# difference is CSG/CRDS, from which most are exempt or which is a few per cent).
 RESOURCE_VARIABLES = {
-    "wages": "salaire_net",
-    "self_employment": "rpns_auto_entrepreneur_benefice",
-    "unemployment": "chomage_net",
-    "pension": "retraite_nette",
-    "sick_pay": "indemnites_journalieres",
-    "alimony": "pensions_alimentaires_percues",
-    "grant": "bourse_enseignement_sup",
-    "internship": "indemnites_stage",
-    "training": "revenus_stage_formation_pro",
-    "invalidity_pension": "pensions_invalidite",
-    "rental_income": "revenus_locatifs",
+    "wages": ("salaire_net", "salaire_imposable"),
+    "self_employment": ("rpns_auto_entrepreneur_benefice",),
+    "unemployment": ("chomage_net", "chomage_imposable"),
+    "pension": ("retraite_nette", "retraite_imposable", "retraite_brute"),
+    "sick_pay": ("indemnites_journalieres",),
+    "alimony": ("pensions_alimentaires_percues",),
+    "grant": ("bourse_enseignement_sup",),
+    "internship": ("indemnites_stage",),
+    "training": ("revenus_stage_formation_pro",),
+    "invalidity_pension": ("pensions_invalidite",),
+    "rental_income": ("revenus_locatifs",),
 }
 
 # Resources that make up taxable income, for the N-2 estimate.
@@ -212,15 +216,18 @@ class SituationBuilder:
             "valeur_locative_immo_non_loue": _per_month(
                 hist, dossier.assets.property_rental_value if person.role == "applicant" else 0.0),
         }
+        if person.parental_income is not None:
+            # Annual amount the grant's scale reads at the simulated month.
+            data["bourse_criteres_sociaux_base_ressources_parentale"] = {p.month: float(person.parental_income)}
         if person.role in ("applicant", "spouse"):
             data["statut_marital"] = _per_month(hist, MARITAL_STATUS[dossier.couple])
         for resource in dossier.resources_of(person.id):
-            variable = RESOURCE_VARIABLES[resource.type]
-            amounts = data.setdefault(variable, {})
-            for month in hist:
-                # M-13 is not recorded: it repeats M-12, the oldest recorded month.
-                source = month if month != hist[0] else hist[1]
-                amounts[month] = amounts.get(month, 0.0) + resource.amount(source)
+            for variable in RESOURCE_VARIABLES[resource.type]:
+                amounts = data.setdefault(variable, {})
+                for month in hist:
+                    # M-13 is not recorded: it repeats M-12, the oldest recorded month.
+                    source = month if month != hist[0] else hist[1]
+                    amounts[month] = amounts.get(month, 0.0) + resource.amount(source)
         # A declared individual benefit (AAH, ASS...) belongs to the applicant.
         self._past_benefits(dossier, data, entity="individu", holder=person.role == "applicant")
         return data

@@ -38,7 +38,7 @@ def post_batch(server_url: str, token: str, body: str, idempotency_key: str, tim
             answer = response.read(64 * 1024)
     except urllib.error.HTTPError as error:
         raise _http_failure(error.code, server_url) from error
-    except (TimeoutError, socket.timeout) as error:
+    except TimeoutError as error:
         raise SendFailure(SendFailure.TRANSIENT, f"le serveur {server_url} n'a pas répondu à temps ({timeout:g} s)") from error
     except (urllib.error.URLError, OSError, http.client.HTTPException) as error:
         raise SendFailure(SendFailure.TRANSIENT, f"serveur injoignable ({server_url}) : {_reason(error)}") from error
@@ -69,7 +69,7 @@ def _http_failure(status: int, server_url: str) -> SendFailure:
 
 def _reason(error: Exception) -> str:
     reason = getattr(error, "reason", error)
-    if isinstance(reason, (TimeoutError, socket.timeout)):
+    if isinstance(reason, TimeoutError):
         return "délai dépassé"
     if isinstance(reason, ConnectionRefusedError):
         return "connexion refusée"

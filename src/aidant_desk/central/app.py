@@ -1,0 +1,87 @@
+"""The central endpoint as a Starlette application.
+
+Rules of the door for a batch: no or unknown token, 401; too big, 413; not JSON or
+not the schema, 422 and nothing written; a key already seen for the site, stored
+once and acknowledged again (200).
+"""
+from __future__ import annotations
+
+import json
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse
+from starlette.routing import Route
+
+from .dashboard import render_dashboard
+from .figures import programme_figures
+from .openapi import openapi_document
+from .schema import payload_problems
+from .storage import CentralStore
+
+# A week's batch with every aid of a large catalogue is a few kilobytes.
+MAX_BODY_BYTES = 64 * 1024
+
+
+def create_app(store: CentralStore, max_body_bytes: int = MAX_BODY_BYTES) -> Starlette:
+    async def receive_batch(request: Request) -> JSONResponse:
+        token = _bearer_token(request)
+        site = await run_in_threadpool(store.site_for_token, token) if token else None
+        if site is None:
+            return _error(401, "Jeton d'appareil absent ou invalide.", headers={"WWW-Authenticate": "Bearer"})
+        body = await _read_at_most(request, max_body_bytes)
+        if body is None:
+            return _error(413, f"Lot trop gros : au plus {max_body_bytes} octets.")
+        try:
+            payload = json.loads(body)
+        except (ValueError, RecursionError):
+            return _error(422, "Le lot n'est pas du JSON valide ; rien n'a été enregistré.")
+        problems = payload_problems(payload)
+        if problems:
+            return _error(422, "Le lot ne respecte pas le schéma des comptes anonymes ; rien n'a été enregistré.",
+                          problems=problems)
+        stored = await run_in_threadpool(store.ingest, site.id, payload)
+        return JSONResponse({"status": "stored" if stored else "duplicate",
+                             "idempotency_key": payload["idempotency_key"]}, status_code=201 if stored else 200)
+
+    async def figures(request: Request) -> JSONResponse:
+        return JSONResponse(await run_in_threadpool(programme_figures, store))
+
+    async def dashboard(request: Request) -> HTMLResponse:
+        return HTMLResponse(render_dashboard(await run_in_threadpool(programme_figures, store)))
+
+    async def openapi(request: Request) -> JSONResponse:
+        return JSONResponse(openapi_document())
+
+    return Starlette(routes=[
+        Route("/", dashboard),
+        Route("/api/v1/batches", receive_batch, methods=["POST"]),
+        Route("/api/v1/figures", figures),
+        Route("/openapi.json", openapi),
+    ])
+
+
+def _bearer_token(request: Request) -> str | None:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+async def _read_at_most(request: Request, limit: int) -> bytes | None:
+    """The body, or None as soon as it is known to exceed limit (never read whole)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return None
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            return None
+    return bytes(body)
+
+
+def _error(status: int, detail: str, problems: list[str] | None = None, headers: dict | None = None) -> JSONResponse:
+    content: dict = {"detail": detail}
+    if problems:
+        content["problems"] = problems
+    return JSONResponse(content, status_code=status, headers=headers)

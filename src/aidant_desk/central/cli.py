@@ -1,0 +1,89 @@
+"""The aidant-central command: serve the endpoint, enrol sites."""
+from __future__ import annotations
+
+import argparse
+import socket
+import sys
+
+from .storage import CentralStore, CentralStoreError, default_database
+
+EXIT_ERROR = 1
+EXIT_INVALID = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="aidant-central", description="Serveur central d'Aidant Desk : reçoit les comptes anonymes des postes "
+                                           "et publie les chiffres du programme.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    database_help = (f"fichier SQLite (créé au premier lancement ; par défaut : {default_database()}) "
+                     "ou adresse PostgreSQL postgresql://…")
+
+    serve = sub.add_parser("serve", help="lance le serveur")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="adresse d'écoute (127.0.0.1 ; 0.0.0.0 derrière un proxy HTTPS)")
+    serve.add_argument("--port", type=int, default=8765, help="port (8765 ; 0 : un port libre)")
+    serve.add_argument("--database", help=database_help)
+
+    site = sub.add_parser("site", help="gère les sites inscrits")
+    site_sub = site.add_subparsers(dest="site_command", required=True)
+    add = site_sub.add_parser("add", help="inscrit un site et donne le jeton de son poste")
+    add.add_argument("--name", required=True, help="nom du site, par exemple « France Services Marseille 3e »")
+    add.add_argument("--departement", required=True, help="code du département, par exemple 13, 2A ou 974")
+    add.add_argument("--database", help=database_help)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        store = CentralStore(args.database)
+    except CentralStoreError as error:
+        print(f"Erreur : {error}", file=sys.stderr)
+        return EXIT_ERROR
+    try:
+        if args.command == "serve":
+            return _serve(store, args.host, args.port)
+        return _add_site(store, args.name, args.departement)
+    finally:
+        store.close()
+
+
+def _add_site(store: CentralStore, name: str, departement: str) -> int:
+    try:
+        site, token = store.add_site(name, departement)
+    except ValueError as error:
+        print(f"Erreur : {error}", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"Site n° {site.id} « {site.name} » (département {site.departement}) inscrit.")
+    print("Jeton de l'appareil, à saisir sur le poste ; il n'est affiché qu'une fois et le serveur n'en garde "
+          "qu'une empreinte :")
+    print(token)
+    print(f"Sur le poste : aidant-desk sync --server ADRESSE_DU_SERVEUR --token {token}")
+    return 0
+
+
+def _serve(store: CentralStore, host: str, port: int) -> int:
+    import uvicorn
+
+    from .app import create_app
+
+    # Bound here so that port 0 gives a free port we can announce before serving.
+    try:
+        sock = socket.create_server((host, port))
+    except OSError as error:
+        print(f"Erreur : impossible d'écouter sur {host}:{port} ({error.strerror}).", file=sys.stderr)
+        return EXIT_ERROR
+    url = f"http://{host}:{sock.getsockname()[1]}"
+    print(f"Aidant Central écoute sur {url} — {store.describe()}.", flush=True)
+    print(f"Tableau de bord : {url}/ ; API : {url}/api/v1/figures ; description : {url}/openapi.json. "
+          "Arrêt : Ctrl+C.", flush=True)
+    config = uvicorn.Config(create_app(store), log_level="warning", access_log=False, lifespan="off",
+                            server_header=False, timeout_graceful_shutdown=5)
+    uvicorn.Server(config).run(sockets=[sock])
+    print("Aidant Central arrêté.", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
