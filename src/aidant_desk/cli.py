@@ -19,6 +19,10 @@ def _month_arg(text: str) -> str:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="aidant-desk", description="Simulateur d'aides sociales pour les conseillers France Services.")
+    parser.add_argument("--smoke", type=Path, metavar="DOSSIER",
+                        help="ouvre la fenêtre hors écran, calcule le dossier, enregistre une capture et quitte")
+    parser.add_argument("--screenshot", type=Path, default=Path("aidant-desk.png"), help="capture du mode --smoke")
+    parser.add_argument("--open", type=Path, metavar="DOSSIER", help="ouvre l'application sur ce dossier")
     sub = parser.add_subparsers(dest="command")
 
     sim = sub.add_parser("simulate", help="calcule les aides d'un dossier")
@@ -52,8 +56,11 @@ def main(argv: list[str] | None = None) -> int:
             from .bench import run_benchmark
 
             return run_benchmark(batch_size=args.batch, sample=args.sample)
-        _parser().print_help()
-        return 0
+        from . import app  # Qt only for the window
+
+        if args.smoke:
+            return app.smoke(args.smoke, args.screenshot)
+        return app.run(args.open)
     except InvalidData as error:
         print(f"Erreur : {error.describe()}", file=sys.stderr)
         return EXIT_INVALID

@@ -29,10 +29,10 @@ class ComparisonView(QWidget):
     def __init__(self, catalogue: Catalogue, parent=None):
         super().__init__(parent)
         self.catalogue = catalogue
-        self.event = describe(QComboBox(), "Événement de vie à comparer")
+        self.event_combo = describe(QComboBox(), "Événement de vie à comparer")
         for e in catalogue.life_events:
-            self.event.addItem(e.label, e.id)
-        self.event.currentIndexChanged.connect(self._rebuild_inputs)
+            self.event_combo.addItem(e.label, e.id)
+        self.event_combo.currentIndexChanged.connect(self._rebuild_inputs)
         self.inputs_box = QWidget()
         self.inputs = QFormLayout(self.inputs_box)
         self.fields: dict[str, QWidget] = {}
@@ -45,7 +45,7 @@ class ComparisonView(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         layout = QVBoxLayout(self)
         top = QFormLayout()
-        top.addRow("Événement", self.event)
+        top.addRow("Événement", self.event_combo)
         layout.addLayout(top)
         layout.addWidget(self.inputs_box)
         layout.addWidget(self.summary)
@@ -54,12 +54,12 @@ class ComparisonView(QWidget):
         self._rebuild_inputs()
 
     def event_id(self) -> str:
-        return self.event.currentData()
+        return self.event_combo.currentData()
 
     def select_event(self, event_id: str) -> None:
-        index = self.event.findData(event_id)
+        index = self.event_combo.findData(event_id)
         if index >= 0:
-            self.event.setCurrentIndex(index)
+            self.event_combo.setCurrentIndex(index)
 
     def _rebuild_inputs(self) -> None:
         while self.inputs.rowCount():

@@ -48,6 +48,7 @@ class PersonRow:
     def __init__(self, person_id: str, help_of):
         self.id = person_id
         self.first_name = describe(QLineEdit(), "Prénom (facultatif)", "N'est jamais imprimé par défaut.")
+        self.first_name.setMaximumWidth(90)
         self.role = ChoiceCombo(ROLES, "Place dans le foyer")
         self.birth = _date_edit("Date de naissance", help_of("person.birth_date")
                                 or "Pour un enfant à naître, la date prévue.")

@@ -37,11 +37,12 @@ class ResultsPanel(QWidget):
         self.notes.setStyleSheet("color: #8a5a00;")
         self.tree = QTreeWidget()
         describe(self.tree, "Liste des aides", "Chaque aide avec son montant et la raison.")
-        self.tree.setColumnCount(3)
-        self.tree.setHeaderLabels(["Aide", "Montant", "Raison"])
-        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        self.tree.setWordWrap(True)
+        self.tree.setColumnCount(2)
+        self.tree.setHeaderLabels(["Aide et raison", "Montant"])
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.setAlternatingRowColors(True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
@@ -70,19 +71,30 @@ class ResultsPanel(QWidget):
             aids = [a for a in result.aids if group_of(a) == key]
             if not aids:
                 continue
-            group = QTreeWidgetItem([f"{title} ({len(aids)})", "", ""])
+            group = QTreeWidgetItem([f"{title} ({len(aids)})", ""])
             group.setFont(0, bold)
             group.setForeground(0, QBrush(QColor(color)))
             self.tree.addTopLevelItem(group)
             for aid in aids:
-                item = QTreeWidgetItem([aid.label, amount_text(aid), aid.reason])
+                item = QTreeWidgetItem([aid.label, amount_text(aid)])
                 item.setData(0, Qt.ItemDataRole.UserRole, aid.aid_id)
-                item.setToolTip(2, aid.reason)
                 item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                if aid.to_confirm:
-                    item.setToolTip(0, "À confirmer : " + " ; ".join(aid.to_confirm))
                 group.addChild(item)
+                self._add_reason(item, aid)
+                item.setExpanded(True)
             group.setExpanded(key != "not_eligible")
+
+    def _add_reason(self, item: QTreeWidgetItem, aid) -> None:
+        """The plain reason on its own wrapped line under the aid."""
+        text = aid.reason
+        if aid.to_confirm:
+            text += "<br><i>À confirmer : " + " ; ".join(aid.to_confirm) + "</i>"
+        line = QTreeWidgetItem(item)
+        line.setFirstColumnSpanned(True)
+        label = QLabel(text)
+        label.setWordWrap(True)
+        label.setStyleSheet("color: #444; padding-left: 4px;")
+        self.tree.setItemWidget(line, 0, label)
 
     def shown_aids(self, group: str) -> list[str]:
         """Aid ids listed under a group (for tests and the handout)."""

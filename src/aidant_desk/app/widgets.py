@@ -44,6 +44,7 @@ class AmountEdit(QLineEdit):
         describe(self, name, help_text)
         self.setPlaceholderText("0")
         self.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.setMaximumWidth(180)  # a right-aligned amount must stay in view
         self.textChanged.connect(self._check)
         self.textChanged.connect(lambda _: self.valueChanged.emit())
 

@@ -80,7 +80,10 @@ def _serve(store: CentralStore, host: str, port: int) -> int:
           "Arrêt : Ctrl+C.", flush=True)
     config = uvicorn.Config(create_app(store), log_level="warning", access_log=False, lifespan="off",
                             server_header=False, timeout_graceful_shutdown=5)
-    uvicorn.Server(config).run(sockets=[sock])
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn hands Ctrl+C back once it has shut down
+        pass
     print("Aidant Central arrêté.", flush=True)
     return 0
 

@@ -25,6 +25,7 @@ FILE_NAME = "desk.db"
 _COMPANION_SUFFIXES = ("-wal", "-shm", "-journal")
 # The primary result codes meaning "this file is not a sound SQLite database";
 # anything else (locked, unreadable) must not get a file moved aside.
+_SQLITE_HEADER = b"SQLite format 3\x00"
 _DAMAGE = {11: "base SQLite endommagée", 26: "ce n'est pas une base SQLite"}
 
 
@@ -74,9 +75,10 @@ def open_database(path: str | Path | None = None) -> OpenedDatabase:
             "signalez-le au support.", moved))
     db = Database(sqlite3.connect(path, timeout=10))
     try:
+        _refuse_newer(db, path)
         # The app and its background sync write through two connections.
         db.enable_wal()
-        backups = migrate(db, path)
+        backups = _migrate(db, path)
     except BaseException:
         db.close()
         raise
@@ -87,13 +89,17 @@ def schema_version(db: Database) -> int:
     return db.execute("PRAGMA user_version").fetchone()[0]
 
 
-def migrate(db: Database, path: Path) -> list[Path]:
-    """Run the pending MIGRATIONS, each in its own transaction; return the backups made."""
-    current, target = schema_version(db), len(MIGRATIONS)
-    if current > target:
+def _refuse_newer(db: Database, path: Path) -> None:
+    current, known = schema_version(db), len(MIGRATIONS)
+    if current > known:
         raise StoreError(
             f"La base {path} a été créée par une version plus récente d'Aidant Desk (schéma {current}, "
-            f"cette version connaît le schéma {target}). Mettez Aidant Desk à jour ; le fichier n'a pas été modifié.")
+            f"cette version connaît le schéma {known}). Mettez Aidant Desk à jour ; le fichier n'a pas été modifié.")
+
+
+def _migrate(db: Database, path: Path) -> list[Path]:
+    """Run the pending MIGRATIONS, each in its own transaction; return the backups made."""
+    current, target = schema_version(db), len(MIGRATIONS)
     backups = []
     for version in range(current, target):
         # A file created just now holds nothing worth a copy.
@@ -103,6 +109,8 @@ def migrate(db: Database, path: Path) -> list[Path]:
         step = MIGRATIONS[version]
         try:
             with write_transaction(db):
+                if schema_version(db) > version:
+                    continue  # another connection to the same file (app, background sync) just ran it
                 step(db)
                 db.execute(f"PRAGMA user_version = {version + 1}")
         except Exception as error:
@@ -128,8 +136,12 @@ def write_transaction(db: Database) -> Iterator[Database]:
 
 def _integrity_problem(path: Path) -> str | None:
     """Why the file is not a sound SQLite database, or None (also for a missing file)."""
-    if not path.exists():
+    if not path.exists() or path.stat().st_size == 0:
         return None
+    with path.open("rb") as file:
+        # Checked before SQLite sees the file, which could otherwise discard a journal next to it.
+        if file.read(len(_SQLITE_HEADER)) != _SQLITE_HEADER:
+            return _DAMAGE[26]
     conn = sqlite3.connect(path, timeout=10)
     try:
         rows = conn.execute("PRAGMA quick_check").fetchall()
