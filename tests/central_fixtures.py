@@ -37,6 +37,7 @@ class Faults:
         self.delay = delay
         self.plan: list[str] = []
         self.batch_requests = 0
+        self.finished = 0  # batch requests fully handled, whatever their fate
         self.stored = threading.Event()
         self.release = threading.Event()
 
@@ -44,6 +45,12 @@ class Faults:
         if scope["type"] != "http" or scope["path"] != BATCHES:
             return await self.app(scope, receive, send)
         self.batch_requests += 1
+        try:
+            await self._handle(scope, receive, send)
+        finally:
+            self.finished += 1
+
+    async def _handle(self, scope, receive, send):
         fault = self.plan.pop(0) if self.plan else None
         if fault == "error_500":
             return await _failure(scope, receive, send)

@@ -77,13 +77,13 @@ class ComparisonView(QWidget):
     def _input_for(self, field: str, label: str, help_text: str) -> QWidget:
         if field == "housing.commune":
             widget = CommuneEdit(label, help_text)
-            widget.editingFinished.connect(self.requested.emit)
+            widget.editingFinished.connect(lambda *_: self.requested.emit())
         elif field == "housing.status":
             widget = ChoiceCombo({"": "inchangé", **HOUSING_STATUS}, label, help_text)
-            widget.currentIndexChanged.connect(self.requested.emit)
+            widget.currentIndexChanged.connect(lambda *_: self.requested.emit())
         else:
             widget = AmountEdit(label, help_text)
-            widget.editingFinished.connect(self.requested.emit)
+            widget.editingFinished.connect(lambda *_: self.requested.emit())
         return widget
 
     def changes(self) -> dict:

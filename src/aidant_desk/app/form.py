@@ -43,7 +43,8 @@ class PersonRow:
     """The widgets of one person, on one line of the people grid."""
 
     COLUMNS = ("person.first_name", "person.role", "person.birth_date", "person.activity", "person.disability_rate",
-               "person.pregnant", "person.school_level", "person.student_grant", "person.dependent")
+               "person.pregnant", "person.school_level", "person.student_grant", "person.parental_income",
+               "person.dependent")
 
     def __init__(self, person_id: str, help_of):
         self.id = person_id
@@ -59,6 +60,8 @@ class PersonRow:
         self.pregnant = checkbox("Enceinte", "Grossesse en cours", help_of("person.pregnant"))
         self.school = ChoiceCombo(SCHOOL_LEVELS, "Scolarité", help_of("person.school_level"))
         self.grant = checkbox("Boursier", "Boursier", help_of("person.student_grant"))
+        self.parental_income = AmountEdit("Revenus des parents", help_of("person.parental_income"))
+        self.parental_income.setMaximumWidth(110)
         self.dependent = checkbox("À charge", "Enfant à charge")
         self.dependent.setChecked(True)
         self.remove = QPushButton("Retirer")
@@ -67,7 +70,15 @@ class PersonRow:
 
     def widgets(self) -> list[QWidget]:
         return [self.first_name, self.role, self.birth, self.activity, self.disability, self.pregnant, self.school,
-                self.grant, self.dependent, self.remove]
+                self.grant, self.parental_income, self.dependent, self.remove]
+
+    def value_of(self, field: str):
+        """The row's answer to a person.* question, for visible_when rules."""
+        return {
+            "person.role": self.role.value(),
+            "person.activity": self.activity.value(),
+            "person.school_level": self.school.value(),
+        }.get(field)
 
     def to_data(self) -> dict:
         d = self.birth.date()
@@ -84,6 +95,8 @@ class PersonRow:
         }
         if self.first_name.text().strip():
             data["first_name"] = self.first_name.text().strip()
+        if self.parental_income.value() is not None and self.parental_income.isEnabled():
+            data["parental_income"] = self.parental_income.value()
         return data
 
     def set_data(self, p: dict) -> None:
@@ -97,16 +110,19 @@ class PersonRow:
         self.school.set_value(p.get("school_level", "none"))
         self.grant.setChecked(p.get("student_grant", False))
         self.dependent.setChecked(p.get("dependent", True))
+        self.parental_income.set_value(p.get("parental_income"))
 
 
 class PeopleEditor(QWidget):
     changed = Signal()
 
-    HEADERS = ("Prénom", "Rôle", "Naissance", "Activité", "Incapacité", "Grossesse", "Scolarité", "Bourse", "À charge", "")
+    HEADERS = ("Prénom", "Rôle", "Naissance", "Activité", "Incapacité", "Grossesse", "Scolarité", "Bourse",
+               "Revenus parents", "À charge", "")
 
-    def __init__(self, help_of, parent=None):
+    def __init__(self, help_of, questions: dict, parent=None):
         super().__init__(parent)
         self._help_of = help_of
+        self._questions = questions
         self.rows: list[PersonRow] = []
         self._grid = QGridLayout()
         for col, title in enumerate(self.HEADERS):
@@ -136,8 +152,9 @@ class PeopleEditor(QWidget):
             self._grid.addWidget(widget, line, col)
         for signal in (row.first_name.textChanged, row.role.currentIndexChanged, row.birth.dateChanged,
                        row.activity.currentIndexChanged, row.disability.valueChanged, row.pregnant.toggled,
-                       row.school.currentIndexChanged, row.grant.toggled, row.dependent.toggled):
-            signal.connect(self.changed.emit)
+                       row.school.currentIndexChanged, row.grant.toggled, row.parental_income.valueChanged,
+                       row.dependent.toggled):
+            signal.connect(lambda *_: self.changed.emit())
         row.remove.clicked.connect(lambda: self.remove_person(row))
         self.rows.append(row)
         self._apply_visibility(row)
@@ -173,8 +190,10 @@ class PeopleEditor(QWidget):
         for qid, widget in zip(PersonRow.COLUMNS, row.widgets()):
             widget.setVisible(qid not in self._hidden_columns)
         # Per-person rules (visible_when on a person field) enable or disable the cell.
-        row.grant.setEnabled(row.activity.value() in ("student", "apprentice") or row.role.value() == "child")
-        row.dependent.setEnabled(row.role.value() == "child")
+        for qid, widget in zip(PersonRow.COLUMNS, row.widgets()):
+            question = self._questions.get(qid)
+            if question is not None:
+                widget.setEnabled(condition_holds(question, row.value_of))
 
     def refresh_rules(self) -> None:
         for row in self.rows:
@@ -235,10 +254,10 @@ class DossierForm(QWidget):
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(self.DEBOUNCE_MS)
-        self._debounce.timeout.connect(self.changed.emit)
+        self._debounce.timeout.connect(lambda *_: self.changed.emit())
 
         help_of = self._help_of
-        self.people = PeopleEditor(help_of)
+        self.people = PeopleEditor(help_of, self._questions)
         self.couple = ChoiceCombo(COUPLE, "Vie en couple", help_of("couple"))
         self.recently_separated = checkbox("Séparation depuis moins de 18 mois", "Séparation récente", help_of("recently_separated"))
         self.housing_status = ChoiceCombo(HOUSING_STATUS, "Logement", help_of("housing.status"))

@@ -90,8 +90,8 @@ class ResourcesGrid(QWidget):
             who.set_value(person)
         kind = ChoiceCombo(RESOURCE_TYPES, "Type de ressource")
         kind.set_value(rtype)
-        who.currentIndexChanged.connect(self.changed.emit)
-        kind.currentIndexChanged.connect(self.changed.emit)
+        who.currentIndexChanged.connect(lambda *_: self.changed.emit())
+        kind.currentIndexChanged.connect(lambda *_: self.changed.emit())
         self.table.setCellWidget(row, PERSON_COL, who)
         self.table.setCellWidget(row, TYPE_COL, kind)
         self._filling = True
@@ -226,7 +226,7 @@ class BenefitsEditor(QWidget):
         combo = ChoiceCombo(self._choices, "Aide perçue")
         if aid_id:
             combo.set_value(aid_id)
-        combo.currentIndexChanged.connect(self.changed.emit)
+        combo.currentIndexChanged.connect(lambda *_: self.changed.emit())
         self.table.setCellWidget(row, 0, combo)
         self.table.setItem(row, 1, QTableWidgetItem(amount_text(amount)))
         self.changed.emit()

@@ -82,8 +82,8 @@ def smic_net_monthly(month: str) -> float:
     from openfisca_core.simulation_builder import SimulationBuilder
 
     tbs = tax_benefit_system()
-    hourly = tbs.parameters(month + "-01").marche_travail.salaire_minimum.smic.smic_b_horaire
-    hours = tbs.parameters(month + "-01").marche_travail.salaire_minimum.nb_heures_travail_mensuel
+    smic = tbs.parameters(month + "-01").marche_travail.salaire_minimum.smic
+    hourly, hours = smic.smic_b_horaire, smic.nb_heures_travail_mensuel
     simulation = SimulationBuilder().build_from_entities(tbs, {
         "individus": {"x": {"salaire_de_base": {month: round(hourly * hours, 2)}, "date_naissance": {"ETERNITY": "1980-01-01"}}},
     })

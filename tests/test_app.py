@@ -1,0 +1,217 @@
+"""The real widgets, driven headless (QT_QPA_PLATFORM=offscreen, set in conftest)."""
+from datetime import date
+
+import pytest
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QMessageBox
+
+from aidant_desk.dossier import Dossier
+from aidant_desk.dossier.life_events import moving
+from aidant_desk.engine.scenarios import earnings_ladder
+
+from .conftest import EXAMPLES, MONTH, example
+
+ENGINE_TIMEOUT_MS = 120_000
+
+
+@pytest.fixture(scope="session")
+def engine_client(qapp):
+    from aidant_desk.app.engine_client import EngineClient
+
+    client = EngineClient()
+    client.start()
+    yield client
+    client.stop()
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("AIDANT_DESK_HOME", str(tmp_path))
+    return tmp_path
+
+
+@pytest.fixture
+def window(qtbot, engine_client, catalogue, home):
+    from aidant_desk.app.main_window import MainWindow
+
+    win = MainWindow(catalogue, engine_client, MONTH)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: engine_client.is_ready, timeout=ENGINE_TIMEOUT_MS)
+    return win
+
+
+def wait_result(qtbot, win, previous=None):
+    qtbot.waitUntil(lambda: win.results.result is not None and win.results.result is not previous,
+                    timeout=ENGINE_TIMEOUT_MS)
+    return win.results.result
+
+
+def type_into(qtbot, widget, text):
+    widget.setFocus()
+    widget.selectAll() if hasattr(widget, "selectAll") else None
+    qtbot.keyClicks(widget, text)
+    qtbot.keyClick(widget, Qt.Key.Key_Return)
+
+
+def test_window_opens_on_the_life_events_before_the_engine_is_ready(qtbot, catalogue, home):
+    from aidant_desk.app.engine_client import EngineClient
+    from aidant_desk.app.main_window import ENGINE_LOADING, MainWindow
+
+    client = EngineClient()  # not started: the engine is still loading
+    win = MainWindow(catalogue, client, MONTH)
+    qtbot.addWidget(win)
+    win.show()
+    assert win.pages.currentWidget() is win.start
+    assert set(win.start.buttons) == {e.id for e in catalogue.life_events} | {""}
+    assert win.start.engine_state.text() == ENGINE_LOADING
+
+
+def test_keyboard_fill_shows_expected_aids(qtbot, window):
+    """The single adult of examples/personne_seule_sans_revenu.json, typed by hand."""
+    qtbot.mouseClick(window.start.buttons[""], Qt.MouseButton.LeftButton)
+    form = window.form
+    applicant = form.people.rows[0]
+    applicant.birth.setFocus()
+    qtbot.keyClicks(applicant.birth, "12051984")
+    assert applicant.birth.date() == QDate(1984, 5, 12)
+    form.housing_status.setFocus()
+    qtbot.keyClicks(form.housing_status, "Locataire (v")
+    type_into(qtbot, form.rent, "480")
+    type_into(qtbot, form.charges, "40")
+    type_into(qtbot, form.commune, "Lyon")
+    type_into(qtbot, form.fiscal_income, "0")
+    type_into(qtbot, form.savings, "300")
+    form.move_in.setDate(QDate(2021, 9, 1))
+    form.flush()
+    result = wait_result(qtbot, window)
+
+    typed = Dossier.from_dict(form.to_data())
+    expected = example("personne_seule_sans_revenu")
+    assert typed.people[0].birth_date == expected.people[0].birth_date
+    assert typed.housing == expected.housing
+    assert typed.fiscal_reference_income == expected.fiscal_reference_income
+    assert typed.assets == expected.assets
+    shown = window.results.shown_aids("new")
+    assert {"rsa", "aide_logement", "css_gratuite"} <= set(shown)
+    assert result.aid("rsa").status == "eligible"
+
+
+def test_a_life_event_shows_and_hides_the_right_questions(qtbot, window, catalogue):
+    qtbot.mouseClick(window.start.buttons["demenagement"], Qt.MouseButton.LeftButton)
+    form = window.form
+    assert form.commune.isVisibleTo(window) and form.move_in.isVisibleTo(window)
+    assert not form.people.rows[0].pregnant.isVisibleTo(window)  # only for a birth or a full check
+    assert not form.people.rows[0].disability.isVisibleTo(window)
+    # visible_when (questions.yaml): social housing only for a tenant.
+    form.housing_status.set_value("hosted_free")
+    form.apply_visibility()
+    assert not form.social_housing.isVisibleTo(window)
+    form.housing_status.set_value("tenant_unfurnished")
+    form.apply_visibility()
+    assert form.social_housing.isVisibleTo(window)
+
+    # A person.* rule: the grant box only for a pupil or a student.
+    row = form.people.rows[0]
+    row.school.set_value("none")
+    assert not row.grant.isEnabled()
+    row.school.set_value("lycee")
+    assert row.grant.isEnabled()
+
+    window.new_dossier()
+    qtbot.mouseClick(window.start.buttons["naissance"], Qt.MouseButton.LeftButton)
+    assert form.people.rows[0].pregnant.isVisibleTo(window)
+    assert not form.move_in.isVisibleTo(window)
+
+
+def test_before_after_for_a_move(qtbot, window, engine):
+    """The young job-seeker hosted by her parents rents a flat in Nantes at 420 €."""
+    dossier = example("jeune_demandeur_emploi")
+    window.load_dossier(dossier)
+    window.tabs.setCurrentWidget(window.comparison)
+    window.comparison.select_event("demenagement")
+    fields = window.comparison.fields
+    fields["housing.status"].set_value("tenant_unfurnished")
+    fields["housing.rent"].setText("420")
+    fields["housing.charges"].setText("30")
+    window.request_comparison()
+    qtbot.waitUntil(lambda: window.comparison.comparison is not None
+                    and window.comparison.comparison.after.aid("aide_logement").eligible, timeout=ENGINE_TIMEOUT_MS)
+
+    moved = moving(dossier, MONTH, rent=420, charges=30, status="tenant_unfurnished")
+    before, after = engine.scenarios(dossier, [moved], MONTH)
+    shown = {window.comparison.table.item(r, 0).data(Qt.ItemDataRole.UserRole): window.comparison.table.item(r, 3).text()
+             for r in range(window.comparison.table.rowCount())}
+    assert before.aid("aide_logement").status == "not_eligible"  # hosted free: no housing aid
+    assert after.aid("aide_logement").amount > 0
+    assert "aide_logement" in shown and shown["aide_logement"].startswith("+")
+    changed = {a.aid_id for a, b in zip(before.aids, after.aids) if a.status != b.status or a.amount != b.amount}
+    assert set(shown) == changed
+
+
+def test_chart_data_matches_the_engine_scenario(qtbot, window, engine):
+    dossier = example("parent_isole_deux_enfants")
+    window.load_dossier(dossier)
+    window.tabs.setCurrentWidget(window.earnings)
+    qtbot.waitUntil(lambda: window.earnings.chart.ladder is not None, timeout=ENGINE_TIMEOUT_MS)
+    shown = window.earnings.chart.ladder
+    direct = earnings_ladder(engine, dossier, MONTH)
+    assert len(shown.points) == len(direct.points) == 41
+    assert shown.points[-1].earnings == pytest.approx(2 * direct.smic_net, abs=0.05)
+    for a, b in zip(shown.points, direct.points):
+        assert a.aids_total == pytest.approx(b.aids_total, abs=0.01)
+        assert a.disposable_income == pytest.approx(b.disposable_income, abs=0.01)
+    # The prime d'activité stops somewhere on the way to 2 SMIC: a visible cliff.
+    assert any(c.aid_id == "ppa" for c in shown.cliffs)
+
+
+def test_autosave_and_resume(qtbot, window, catalogue, engine_client, home):
+    from aidant_desk.app.main_window import MainWindow
+
+    window.load_dossier(example("retraite_petite_pension"))
+    window.form.rent.setText("455")
+    window.form.flush()
+    window.close()
+
+    again = MainWindow(catalogue, engine_client, MONTH)
+    qtbot.addWidget(again)
+    again.show()
+    assert again.start.resume_banner.isVisibleTo(again)
+    qtbot.mouseClick(again.start.resume_button, Qt.MouseButton.LeftButton)
+    assert again.form.rent.value() == 455
+    assert again.form.to_data()["people"][0]["birth_date"] == "1954-08-30"
+
+
+def test_invalid_dossier_file_gives_a_french_message(qtbot, window, tmp_path, monkeypatch):
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append((title, text)))
+    bad = tmp_path / "abîmé.json"
+    bad.write_text('{"format_version": 1, "people": [{"id": "a", "role": "boss", "birth_date": "1980-01-01"}]}',
+                   encoding="utf-8")
+    assert window.open_path(bad) is False
+    title, text = shown[0]
+    assert title == "Impossible d'ouvrir ce dossier"
+    assert "people[0].role" in text and "valeur « boss » inconnue" in text
+    assert window.pages.currentWidget() is window.start  # nothing half-loaded
+
+
+def test_invalid_amount_is_named_and_nothing_is_lost(qtbot, window):
+    window.load_dossier(example("personne_seule_sans_revenu"))
+    window.form.rent.setText("cinq cents")
+    window.form.flush()
+    assert "Loyer mensuel hors charges : montant invalide" in window.results.summary.text()
+    assert window.form.rent.text() == "cinq cents"
+
+
+def test_examples_round_trip_through_the_form(qtbot, window):
+    for path in sorted(EXAMPLES.glob("*.json")):
+        dossier = Dossier.load(path)
+        window.load_dossier(dossier)
+        again = Dossier.from_dict(window.form.to_data())
+        assert again.people == dossier.people, path.name
+        assert again.housing == dossier.housing, path.name
+        assert again.fiscal_reference_income == dossier.fiscal_reference_income, path.name
+        assert again.benefits_received == dossier.benefits_received, path.name
+        for month in dossier.history(MONTH):
+            assert again.monthly_resources(month) == dossier.monthly_resources(month), (path.name, month)
+        assert date.fromisoformat(again.month + "-01")
