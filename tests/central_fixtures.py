@@ -18,6 +18,7 @@ import uvicorn
 from starlette.responses import JSONResponse
 
 from aidant_desk.central.app import create_app
+from aidant_desk.central.cli import listening_socket
 from aidant_desk.central.storage import CentralStore
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -80,7 +81,7 @@ class ServerThread:
     """uvicorn serving app on 127.0.0.1, on a free port, in a daemon thread."""
 
     def __init__(self, app):
-        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.sock = listening_socket("127.0.0.1", 0)
         self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
         config = uvicorn.Config(app, log_level="error", access_log=False, lifespan="off",
                                 timeout_graceful_shutdown=2)
@@ -111,6 +112,11 @@ class Central:
         return self.store.add_site(name, departement)[1]
 
 
+# Each test module that imports postgres_dsn gets its own session fixture: the
+# server they share is kept here, started once and stopped by its starter.
+_POSTGRES: dict[str, str] = {}
+
+
 @pytest.fixture(scope="session")
 def postgres_dsn():
     """A PostgreSQL DSN: from .ci/run (AIDANT_TEST_POSTGRES_DSN), else a server started
@@ -118,17 +124,24 @@ def postgres_dsn():
     if os.environ.get("AIDANT_TEST_POSTGRES_DSN"):
         yield os.environ["AIDANT_TEST_POSTGRES_DSN"]
         return
+    if "failure" in _POSTGRES:
+        pytest.skip(_POSTGRES["failure"])
+    if "AIDANT_TEST_POSTGRES_DSN" in _POSTGRES:
+        yield _POSTGRES["AIDANT_TEST_POSTGRES_DSN"]
+        return
     started = subprocess.run([str(START_POSTGRES), "--no-install"], capture_output=True, text=True, timeout=120)
     if started.returncode != 0:
         reason = (started.stderr.strip().splitlines() or ["raison inconnue"])[-1]
-        pytest.skip(f"PostgreSQL ne peut pas être démarré ici, tests PostgreSQL ignorés : {reason}")
-    exports = dict(line.removeprefix("export ").split("=", 1) for line in started.stdout.split("\n") if line)
-    values = {key: value.strip("'") for key, value in exports.items()}
-    yield values["AIDANT_TEST_POSTGRES_DSN"]
-    subprocess.run([str(START_POSTGRES), "stop"], env={**os.environ, **values}, timeout=60, check=False)
+        _POSTGRES["failure"] = f"PostgreSQL ne peut pas être démarré ici, tests PostgreSQL ignorés : {reason}"
+        pytest.skip(_POSTGRES["failure"])
+    for line in started.stdout.splitlines():
+        name, _, value = line.removeprefix("export ").partition("=")
+        _POSTGRES[name] = value.strip("'")
+    yield _POSTGRES["AIDANT_TEST_POSTGRES_DSN"]
+    subprocess.run([str(START_POSTGRES), "stop"], env={**os.environ, **_POSTGRES}, timeout=60, check=False)
 
 
-def _empty_postgres(dsn: str) -> str:
+def empty_postgres(dsn: str) -> str:
     import psycopg
 
     with psycopg.connect(dsn, autocommit=True) as conn:
@@ -143,7 +156,7 @@ def central_store(request, tmp_path):
     if request.param == "sqlite":
         target = tmp_path / "central.db"
     else:
-        target = _empty_postgres(request.getfixturevalue("postgres_dsn"))
+        target = empty_postgres(request.getfixturevalue("postgres_dsn"))
     store = CentralStore(target)
     yield store
     store.close()

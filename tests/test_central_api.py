@@ -6,7 +6,8 @@ import httpx
 import pytest
 from jsonschema import Draft202012Validator
 
-from aidant_desk.central.storage import CentralStore, hash_token
+from aidant_desk.central.storage import CentralStore, CentralStoreError, hash_token
+from aidant_desk.sync import PAYLOAD_SCHEMA
 from tests.central_fixtures import central, central_store, postgres_dsn  # noqa: F401 (fixtures)
 
 MAX = 64 * 1024
@@ -210,7 +211,6 @@ def test_the_openapi_description(central, client):
     post_batches = document["paths"]["/api/v1/batches"]["post"]
     assert set(post_batches["responses"]) == {"200", "201", "401", "413", "422"}
     assert post_batches["security"] == [{"deviceToken": []}]
-    from aidant_desk.sync import PAYLOAD_SCHEMA
     assert document["components"]["schemas"]["ActivityBatch"] == PAYLOAD_SCHEMA
     answer = post(client, central.enrol(), batch("f", simulations=1)).json()
     Draft202012Validator(document["components"]["schemas"]["Acknowledgement"]).validate(answer)
@@ -247,6 +247,5 @@ def test_a_newer_central_schema_is_refused(tmp_path):
     conn.execute("UPDATE schema_version SET version = 2")
     conn.commit()
     conn.close()
-    from aidant_desk.central.storage import CentralStoreError
     with pytest.raises(CentralStoreError, match="plus récent"):
         CentralStore(path)

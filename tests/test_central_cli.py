@@ -5,6 +5,7 @@ import argparse
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import urllib.request
@@ -14,7 +15,7 @@ import pytest
 
 from aidant_desk.store import open_database
 from aidant_desk.sync import cli as sync_cli, record_appointment, record_simulation
-from tests.central_fixtures import ROOT, _empty_postgres, dead_url, postgres_dsn  # noqa: F401 (fixtures)
+from tests.central_fixtures import ROOT, empty_postgres, dead_url, postgres_dsn  # noqa: F401 (fixtures)
 
 CENTRAL = [sys.executable, "-m", "aidant_desk.central.cli"]
 
@@ -27,7 +28,7 @@ def central(*argv, **kwargs):
 def database(request, tmp_path):
     if request.param == "sqlite":
         return str(tmp_path / "nouveau" / "central.db")  # not there yet: created on first run
-    return _empty_postgres(request.getfixturevalue("postgres_dsn"))
+    return empty_postgres(request.getfixturevalue("postgres_dsn"))
 
 
 def serve(database):
@@ -91,7 +92,6 @@ def test_an_unreachable_postgresql_is_a_french_error(dead_url):
 
 
 def test_a_busy_port_is_a_french_error(tmp_path):
-    import socket
     with socket.create_server(("127.0.0.1", 0)) as taken:
         port = taken.getsockname()[1]
         done = central("serve", "--port", str(port), "--database", str(tmp_path / "c.db"))

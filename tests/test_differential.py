@@ -34,7 +34,7 @@ PAST_BENEFITS_FAMILLE = ["rsa", "ppa", "aide_logement", "reduction_loyer_solidar
                          "paje_naissance", "asf", "aeeh", "aspa", "ada"]
 PAST_BENEFITS_INDIVIDU = ["aah", "caah", "asi", "ass", "contrat_engagement_jeune", "agepi", "aide_mobilite",
                           "aide_permis_demandeur_emploi", "mobili_jeune", "pass_sport", "pass_culture",
-                          "aide_mobilite_master", "aide_mobilite_parcoursup", "depart1825_montant_maximum", "pass_colo",
+                          "aide_mobilite_master", "aide_mobilite_parcoursup", "depart1825_montant_maximum",
                           "bourse_criteres_sociaux"]
 
 
@@ -47,12 +47,14 @@ def past_zero(names):
     return zero
 
 
-def person(birth, activite="inactif", **extra):
+def person(birth, activite="inactif", etablissement="inconnu", categorie="pas_de_categorie", **extra):
     data = {
         "date_naissance": {"ETERNITY": birth},
         "activite": every_month(activite),
         "boursier": every_month(False),
         "apprenti": every_month(False),
+        "statuts_etablissement_scolaire": every_month(etablissement),
+        "pole_emploi_categorie_demandeur_emploi": every_month(categorie),
         **past_zero(PAST_BENEFITS_INDIVIDU),
     }
     for name, value in extra.items():
@@ -87,63 +89,63 @@ SITUATIONS = {
     "personne_seule_sans_revenu": {
         "individus": {"moi": person("1984-05-12", livret_a=300.0, statut_marital="celibataire")},
         "familles": {"f": famille(["moi"])},
-        "foyers_fiscaux": {"ff": {"declarants": ["moi"], "rfr": {"2024": 0.0}}},
+        "foyers_fiscaux": {"ff": {"declarants": ["moi"], "rfr": {"2024": 0.0, "2025": 0.0}}},
         "menages": {"m": menage("moi", "locataire_vide", 480, 40, "69123")},
     },
     "parent_isole_deux_enfants": {
         "individus": {
             "parent": person("1988-02-20", "actif", salaire_net=1400.0, salaire_imposable=1400.0, livret_a=500.0, statut_marital="celibataire"),
-            "e1": person("2014-06-03", scolarite="college"),
-            "e2": person("2018-09-15", scolarite="primaire"),
+            "e1": person("2014-06-03", "etudiant", "public", scolarite="college"),
+            "e2": person("2018-09-15", "etudiant", "public", scolarite="primaire"),
         },
         "familles": {"f": famille(["parent"], ["e1", "e2"], 15100.0)},
-        "foyers_fiscaux": {"ff": {"declarants": ["parent"], "personnes_a_charge": ["e1", "e2"], "rfr": {"2024": 15100.0}}},
+        "foyers_fiscaux": {"ff": {"declarants": ["parent"], "personnes_a_charge": ["e1", "e2"], "rfr": {"2024": 15100.0, "2025": 15100.0}}},
         "menages": {"m": menage("parent", "locataire_vide", 650, 60, "13055", enfants=["e1", "e2"])},
     },
     "couple_trois_enfants": {
         "individus": {
             "p1": person("1983-11-02", "actif", salaire_net=1900.0, salaire_imposable=1900.0, livret_a=1200.0, statut_marital="marie"),
             "p2": person("1986-01-25", statut_marital="marie"),
-            "e1": person("2013-04-10", scolarite="college"),
-            "e2": person("2017-07-21", scolarite="primaire"),
-            "e3": person("2022-02-14", scolarite="maternelle"),
+            "e1": person("2013-04-10", "etudiant", "public", scolarite="college"),
+            "e2": person("2017-07-21", "etudiant", "public", scolarite="primaire"),
+            "e3": person("2022-02-14", "etudiant", "public", scolarite="maternelle"),
         },
         "familles": {"f": famille(["p1", "p2"], ["e1", "e2", "e3"], 20500.0)},
-        "foyers_fiscaux": {"ff": {"declarants": ["p1", "p2"], "personnes_a_charge": ["e1", "e2", "e3"], "rfr": {"2024": 20500.0}}},
+        "foyers_fiscaux": {"ff": {"declarants": ["p1", "p2"], "personnes_a_charge": ["e1", "e2", "e3"], "rfr": {"2024": 20500.0, "2025": 20500.0}}},
         "menages": {"m": menage("p1", "locataire_hlm", 620, 90, "59350", conjoint=["p2"], enfants=["e1", "e2", "e3"], hlm=True)},
     },
     "etudiant_colocation": {
         "individus": {"etu": {
-            **person("2006-03-08", "etudiant", salaire_net=350.0, salaire_imposable=350.0, livret_a=800.0, boursier=True,
+            **person("2006-03-08", "etudiant", "public", salaire_net=350.0, salaire_imposable=350.0, livret_a=800.0, boursier=True,
                      scolarite="enseignement_superieur", statut_marital="celibataire"),
             "bourse_criteres_sociaux_base_ressources_parentale": {M: 24000.0},
         }},
         # No tax notice: the estimate is 90 % of the 12 months' taxable resources.
         "familles": {"f": famille(["etu"], rfr_base=0.9 * 12 * 350.0)},
-        "foyers_fiscaux": {"ff": {"declarants": ["etu"], "rfr": {"2024": 0.9 * 12 * 350.0}}},
+        "foyers_fiscaux": {"ff": {"declarants": ["etu"], "rfr": {"2024": 0.9 * 12 * 350.0, "2025": 0.9 * 12 * 350.0}}},
         "menages": {"m": menage("etu", "locataire_meuble", 390, 30, "35238", coloc=True)},
     },
     "retraite_petite_pension": {
         "individus": {"r": person("1954-08-30", "retraite", retraite_nette=760.0, retraite_imposable=760.0, retraite_brute=760.0, livret_a=2500.0, statut_marital="celibataire")},
         "familles": {"f": famille(["r"], rfr_base=8200.0)},
-        "foyers_fiscaux": {"ff": {"declarants": ["r"], "rfr": {"2024": 8200.0}}},
+        "foyers_fiscaux": {"ff": {"declarants": ["r"], "rfr": {"2024": 8200.0, "2025": 8200.0}}},
         "menages": {"m": menage("r", "locataire_vide", 420, 35, "87085")},
     },
     "adulte_handicap_80": {
         "individus": {"a": person("1981-12-01", taux_incapacite=0.8, handicap=True, livret_a=1000.0, statut_marital="celibataire")},
         "familles": {"f": famille(["a"])},
-        "foyers_fiscaux": {"ff": {"declarants": ["a"], "rfr": {"2024": 0.0}}},
+        "foyers_fiscaux": {"ff": {"declarants": ["a"], "rfr": {"2024": 0.0, "2025": 0.0}}},
         "menages": {"m": menage("a", "locataire_vide", 500, 45, "31555")},
     },
     "jeune_demandeur_emploi": {
         "individus": {"j": {
-            **person("2004-07-19", "chomeur", livret_a=200.0, statut_marital="celibataire"),
+            **person("2004-07-19", "chomeur", categorie="categorie_1", livret_a=200.0, statut_marital="celibataire"),
             # Wages from November 2025 to March 2026 only; M-13 (October 2025) repeats M-12.
             "salaire_net": {m: (900.0 if m <= "2026-03" else 0.0) for m in HISTORY},
             "salaire_imposable": {m: (900.0 if m <= "2026-03" else 0.0) for m in HISTORY},
         }},
         "familles": {"f": famille(["j"], rfr_base=0.9 * 5 * 900.0)},
-        "foyers_fiscaux": {"ff": {"declarants": ["j"], "rfr": {"2024": 0.9 * 5 * 900.0}}},
+        "foyers_fiscaux": {"ff": {"declarants": ["j"], "rfr": {"2024": 0.9 * 5 * 900.0, "2025": 0.9 * 5 * 900.0}}},
         "menages": {"m": menage("j", "loge_gratuitement", 0, 0, "44109")},
     },
     "couple_attend_bebe": {
@@ -155,8 +157,8 @@ SITUATIONS = {
         "familles": {"f": famille(["p1", "p2"], ["bebe"], 29000.0)},
         # Cohabiting: two tax households; the notice's income is on the applicant's.
         "foyers_fiscaux": {
-            "ff1": {"declarants": ["p1"], "personnes_a_charge": ["bebe"], "rfr": {"2024": 29000.0}},
-            "ff2": {"declarants": ["p2"], "rfr": {"2024": 0.0}},
+            "ff1": {"declarants": ["p1"], "personnes_a_charge": ["bebe"], "rfr": {"2024": 29000.0, "2025": 29000.0}},
+            "ff2": {"declarants": ["p2"], "rfr": {"2024": 0.0, "2025": 0.0}},
         },
         "menages": {"m": menage("p1", "locataire_vide", 720, 60, "33063", conjoint=["p2"], enfants=["bebe"])},
     },

@@ -2,8 +2,11 @@
 computing the same variables on the same situation, in the same run."""
 from __future__ import annotations
 
+import os
 import resource
 import statistics
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -87,7 +90,14 @@ def run_benchmark(batch_size: int = 1000, sample: int = 5, out=print) -> int:
     out(f"  mémoire de pointe après chargement                      : {peak_after_load:.0f} Mo")
     out(f"  mémoire de pointe après une simulation                  : {peak_one:.0f} Mo (cible < 400 Mo)")
     out(f"  mémoire de pointe après le lot                          : {peak_batch:.0f} Mo")
-    return 0
+    out("Application (processus neuf, hors écran) :")
+    env = {**os.environ, "AIDANT_BENCH_LAUNCHED": repr(time.time())}
+    gui = subprocess.run([sys.executable, "-m", "aidant_desk.app.bench"], capture_output=True, text=True, timeout=600, env=env)
+    for line in gui.stdout.splitlines():
+        out(line)
+    if gui.returncode:
+        out(f"  mesure de l'application impossible : {gui.stderr.strip().splitlines()[-1:]}")
+    return gui.returncode
 
 
 def _load_engine():

@@ -32,13 +32,17 @@ def tax_benefit_system():
     """Built once per process: it costs seconds."""
     from openfisca_france import FranceTaxBenefitSystem
 
-    return FranceTaxBenefitSystem()
+    from .openfisca_patches import apply_speed_patches
+
+    tbs = FranceTaxBenefitSystem()
+    apply_speed_patches(tbs)
+    return tbs
 
 
 def build_simulation(situation: dict):
-    from openfisca_core.simulation_builder import SimulationBuilder
+    from .vectorised import build
 
-    return SimulationBuilder().build_from_entities(tax_benefit_system(), situation)
+    return build(tax_benefit_system(), situation)
 
 
 @dataclass

@@ -15,6 +15,7 @@ The traps this module handles (see shared/reference/openfisca-aids.md):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from ..catalogue import Catalogue
 from ..dossier import HISTORY_MONTHS, Dossier, add_months
@@ -74,6 +75,8 @@ SCHOOL_LEVEL = {
     "superieur": "enseignement_superieur",
 }
 
+ROLE_ORDER = {"applicant": 0, "spouse": 1, "child": 2, "other": 3}
+
 # Benefits whose own base would be circular: always 0 over the three months before M.
 CIRCULAR_BENEFITS = ("rsa", "contrat_engagement_jeune")
 # The months openfisca computes as if the present situation held.
@@ -82,20 +85,20 @@ RECENT_MONTHS = 3
 
 @dataclass(frozen=True)
 class Periods:
-    """Every period the situation of month M needs."""
+    """Every period the situation of month M needs (computed once per batch)."""
 
     month: str
 
-    @property
+    @cached_property
     def history(self) -> list[str]:
         """M-13 .. M, oldest first."""
         return [add_months(self.month, -k) for k in range(HISTORY_MONTHS + 1, -1, -1)]
 
-    @property
+    @cached_property
     def recent(self) -> list[str]:
         return [add_months(self.month, -k) for k in range(1, RECENT_MONTHS + 1)]
 
-    @property
+    @cached_property
     def older(self) -> list[str]:
         """M-13 .. M-4: months where past benefits are inputs, not computed."""
         return [m for m in self.history if m not in self.recent and m != self.month]
@@ -103,6 +106,10 @@ class Periods:
     @property
     def year(self) -> str:
         return self.month[:4]
+
+    @property
+    def previous_year(self) -> str:
+        return str(int(self.year) - 1)
 
     @property
     def fiscal_year(self) -> str:
@@ -155,7 +162,8 @@ class SituationBuilder:
         ids = {"persons": {}, "famille": prefix + "famille", "menage": prefix + "menage",
                "foyer": prefix + "foyer", "extra_familles": [], "extra_foyers": []}
         p = self.periods
-        for person in dossier.people:
+        # openfisca takes the first parent in person order as the demandeur.
+        for person in sorted(dossier.people, key=lambda x: ROLE_ORDER[x.role]):
             pid = prefix + person.id
             ids["persons"][person.id] = pid
             self.situation["individus"][pid] = self._person(dossier, person)
@@ -176,14 +184,16 @@ class SituationBuilder:
         self.situation["foyers_fiscaux"][ids["foyer"]] = {
             "declarants": pids(declarants),
             "personnes_a_charge": pids(dependents),
-            "rfr": {p.fiscal_year: income},
+            # Year N-1 taken equal to N-2: without it openfisca rebuilds N-1 from the few
+            # months of that year the situation holds (logement social reads both years).
+            "rfr": {p.fiscal_year: income, p.previous_year: income},
         }
         # A cohabiting spouse, an independent child or another adult: own famille and foyer.
         alone = [x for x in dossier.people if x not in declarants and x not in dependents]
         for person in alone:
             pid = ids["persons"][person.id]
             if person.role == "spouse":
-                self.situation["foyers_fiscaux"][pid + "_foyer"] = {"declarants": [pid], "rfr": {p.fiscal_year: 0.0}}
+                self.situation["foyers_fiscaux"][pid + "_foyer"] = {"declarants": [pid], "rfr": {p.fiscal_year: 0.0, p.previous_year: 0.0}}
                 ids["extra_foyers"].append(pid + "_foyer")
             else:
                 self.situation["familles"][pid + "_famille"] = {"parents": [pid]}
@@ -203,15 +213,24 @@ class SituationBuilder:
     def _person(self, dossier: Dossier, person) -> dict:
         p = self.periods
         hist = p.history
+        in_school = person.school_level != "none"
+        activity = ACTIVITY[person.activity]
+        if activity == "inactif" and in_school:
+            activity = "etudiant"  # a pupil is in education, not without activity (CEJ, RSA)
         data: dict = {
             "date_naissance": {"ETERNITY": person.birth_date.isoformat()},
-            "activite": _per_month(hist, ACTIVITY[person.activity]),
+            "activite": _per_month(hist, activity),
             "taux_incapacite": _per_month(hist, person.disability_rate / 100.0),
             "handicap": _per_month(hist, person.disability_rate >= 50),
             "enceinte": _per_month(hist, bool(person.pregnant)),
             "scolarite": _per_month(hist, SCHOOL_LEVEL[person.school_level]),
             "boursier": _per_month(hist, bool(person.student_grant)),
             "apprenti": _per_month(hist, person.activity == "apprentice"),
+            # Most pupils and students are in public establishments (school grants read it).
+            "statuts_etablissement_scolaire": _per_month(hist, "public" if in_school else "inconnu"),
+            # A registered job-seeker looking for full-time work: France Travail's category 1.
+            "pole_emploi_categorie_demandeur_emploi": _per_month(
+                hist, "categorie_1" if person.activity == "job_seeker" else "pas_de_categorie"),
             "livret_a": _per_month(hist, dossier.assets.savings if person.role == "applicant" else 0.0),
             "valeur_locative_immo_non_loue": _per_month(
                 hist, dossier.assets.property_rental_value if person.role == "applicant" else 0.0),

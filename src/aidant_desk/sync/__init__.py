@@ -8,11 +8,9 @@ from .counters import APPOINTMENT_KINDS, iso_week, record_appointment, record_ha
 from .payload import SCHEMA as PAYLOAD_SCHEMA, SCHEMA_PATH as PAYLOAD_SCHEMA_PATH, build_payload
 from .service import SyncReport, sync_now
 from .status import NotConfigured, SyncStatus, configure, status_lines, sync_status
-from .suppression import THRESHOLD
 
 __all__ = [
     "APPOINTMENT_KINDS", "iso_week", "record_appointment", "record_handout", "record_simulation",
     "PAYLOAD_SCHEMA", "PAYLOAD_SCHEMA_PATH", "build_payload",
     "SyncReport", "sync_now", "NotConfigured", "SyncStatus", "configure", "status_lines", "sync_status",
-    "THRESHOLD",
 ]
