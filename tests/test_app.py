@@ -215,3 +215,21 @@ def test_examples_round_trip_through_the_form(qtbot, window):
         for month in dossier.history(MONTH):
             assert again.monthly_resources(month) == dossier.monthly_resources(month), (path.name, month)
         assert date.fromisoformat(again.month + "-01")
+
+
+def test_a_finished_simulation_is_counted_once_with_its_aids(qtbot, window):
+    """examples/personne_seule_sans_revenu.json: RSA and housing aid are new rights."""
+    window.load_dossier(example("personne_seule_sans_revenu"))
+    result = wait_result(qtbot, window)
+    window.form.rent.setText("490")  # more recomputations of the same dossier
+    window.form.flush()
+    wait_result(qtbot, window, previous=result)
+    window.new_dossier()
+    qtbot.mouseClick(window.start.buttons[""], Qt.MouseButton.LeftButton)  # moving on ends the session
+
+    rows = {(r["metric"], r["key"]): r["recorded"] for r in window.activity.db["activity_counts"].rows}
+    assert rows[("simulations", "")] == 1
+    assert rows[("simulations_with_aid", "")] == 1
+    assert rows[("simulations_with_new_rights", "")] == 1
+    assert rows[("aids", "rsa")] == 1 and rows[("aids", "aide_logement")] == 1
+    assert ("aids", "aah") not in rows

@@ -39,6 +39,10 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", type=Path, required=True)
     export.add_argument("--rules", type=Path)
 
+    from .sync import cli as sync_cli
+
+    sync_cli.add_parser(sub)
+
     bench = sub.add_parser("bench", help="mesure les performances du moteur")
     bench.add_argument("--batch", type=int, default=1000, help="taille du lot (1000)")
     bench.add_argument("--sample", type=int, default=5, help="dossiers calculés un par un pour extrapoler (5)")
@@ -52,6 +56,10 @@ def main(argv: list[str] | None = None) -> int:
             return _simulate(args)
         if args.command == "rules":
             return _rules(args)
+        if args.command == "sync":
+            from .sync import cli as sync_cli
+
+            return sync_cli.run(args)
         if args.command == "bench":
             from .bench import run_benchmark
 

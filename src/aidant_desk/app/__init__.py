@@ -19,13 +19,17 @@ def _application():
 
 def _window(month: str | None = None):
     from ..catalogue import default_catalogue
+    from .activity import Activity
     from .engine_client import EngineClient
     from .main_window import MainWindow
 
     catalogue = default_catalogue()
     engine = EngineClient()
     engine.start()
-    return MainWindow(catalogue, engine, month), engine
+    activity = Activity()
+    window = MainWindow(catalogue, engine, month, activity)
+    activity.start()
+    return window, engine
 
 
 def run(dossier: Path | None = None) -> int:

@@ -9,6 +9,7 @@ STARTED = time.time()  # replaced by the launcher's clock when it passes one
 
 import os  # noqa: E402
 import statistics  # noqa: E402
+import sys  # noqa: E402
 import tempfile  # noqa: E402
 
 CHANGES = 7

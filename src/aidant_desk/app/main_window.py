@@ -28,6 +28,7 @@ from ..dossier import Dossier, InvalidData, current_month, month_label
 from ..engine.service import Reply
 from .chart import EarningsView
 from .comparison import ComparisonView
+from .activity import Activity
 from .engine_client import EngineClient
 from .form import SECTIONS, DossierForm
 from .results_panel import ResultsPanel
@@ -82,10 +83,12 @@ class StartPage(QWidget):
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, catalogue: Catalogue, engine: EngineClient, month: str | None = None, parent=None):
+    def __init__(self, catalogue: Catalogue, engine: EngineClient, month: str | None = None,
+                 activity: Activity | None = None, parent=None):
         super().__init__(parent)
         self.catalogue = catalogue
         self.engine = engine
+        self.activity = activity or Activity(parent=self)
         self.month = month or current_month()
         self.path: Path | None = None
         self.dossier: Dossier | None = None
@@ -114,7 +117,12 @@ class MainWindow(QMainWindow):
         self.work = splitter
         self.setCentralWidget(self.pages)
         self.engine_label = QLabel(ENGINE_LOADING)
+        self.sync_label = QLabel()
+        self.statusBar().addPermanentWidget(self.sync_label)
         self.statusBar().addPermanentWidget(self.engine_label)
+        self.activity.status_changed.connect(self.show_sync_status)
+        for notice in self.activity.notices:
+            self.statusBar().showMessage(notice, 15000)
 
         self._actions()
         self.start.event_chosen.connect(self.start_dossier)
@@ -150,6 +158,10 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(f"Alt+{i}"))
             action.triggered.connect(lambda _=False, k=key: self.form.focus_section(k))
             sections.addAction(action)
+        activity = self.menuBar().addMenu("&Activité")
+        sync = QAction("Synchroniser maintenant", self)
+        sync.triggered.connect(lambda: self.activity.sync(force=True))
+        activity.addAction(sync)
         results = QAction("Résultats", self)
         results.setShortcut(QKeySequence("Alt+5"))
         results.triggered.connect(lambda: self.tabs.setCurrentIndex(0))
@@ -185,8 +197,24 @@ class MainWindow(QMainWindow):
         elif reply.kind == "ladder":
             self.earnings.set_ladder(reply.value)
 
+    def show_sync_status(self, lines: list[str]) -> None:
+        """Short state in the status bar; the full French lines in its tooltip."""
+        waiting = next((line for line in lines if line.startswith("Lots en attente")), "")
+        self.sync_label.setText(waiting.replace("Lots en attente d'envoi", "Comptes en attente") if waiting else "")
+        self.sync_label.setToolTip("\n".join(lines))
+        self.sync_status_lines = lines
+
     # --- the dossier -----------------------------------------------------------------------
+    def finish_session(self) -> None:
+        """A dossier's simulation counts once, when the counselor moves on from it."""
+        result = self.results.result
+        if result is not None and self.dossier is not None:
+            self.activity.record(result, list(self.dossier.life_events))
+        self.results.result = None
+        self.dossier = None
+
     def start_dossier(self, event_id: str) -> None:
+        self.finish_session()
         events = [event_id] if event_id else []
         self.path = None
         self.form.new_dossier(self.month, events, full_check=not event_id)
@@ -196,6 +224,7 @@ class MainWindow(QMainWindow):
         self.form.focus_section("foyer")
 
     def load_dossier(self, dossier: Dossier, path: Path | None = None) -> None:
+        self.finish_session()
         month = dossier.month or self.month
         self.path = path
         self.form.load(dossier, month)
@@ -313,4 +342,5 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
         self.form.flush()
+        self.finish_session()
         super().closeEvent(event)

@@ -8,7 +8,6 @@ kept next to it.
 """
 from __future__ import annotations
 
-import os
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from typing import Iterator
 
 from sqlite_utils import Database
 
+from ..paths import data_dir
 from .migrations import MIGRATIONS
 
 FILE_NAME = "desk.db"
@@ -50,12 +50,8 @@ class OpenedDatabase:
 
 
 def default_path() -> Path:
-    """$AIDANT_DESK_HOME/desk.db, else the per-user data directory."""
-    home = os.environ.get("AIDANT_DESK_HOME")
-    if home:
-        return Path(home) / FILE_NAME
-    data = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
-    return Path(data) / "aidant-desk" / FILE_NAME
+    """desk.db in the desk's data directory ($AIDANT_DESK_HOME, else the user's)."""
+    return data_dir() / FILE_NAME
 
 
 def open_database(path: str | Path | None = None) -> OpenedDatabase:
