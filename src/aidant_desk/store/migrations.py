@@ -41,7 +41,31 @@ def create_activity_counts(db: Database) -> None:
         )""")
 
 
+def create_appointments(db: Database) -> None:
+    # The local agenda. Times are UTC text of fixed width, so they compare and sort
+    # as text; `uid` and `sequence` let a calendar that imported the .ics follow a
+    # move or a cancellation. AUTOINCREMENT: a cancelled appointment's number, which
+    # the counselor may have noted, is never given to another one.
+    db.execute("""
+        CREATE TABLE appointments (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            uid TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL CHECK (kind IN ('desk', 'partner')),
+            start_utc TEXT NOT NULL,
+            end_utc TEXT NOT NULL,
+            place TEXT NOT NULL,
+            with_whom TEXT NOT NULL,
+            what_to_bring TEXT NOT NULL DEFAULT '',
+            note TEXT NOT NULL DEFAULT '',
+            label TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT 'booked' CHECK (status IN ('booked', 'cancelled')),
+            sequence INTEGER NOT NULL DEFAULT 0
+        )""")
+    db.execute("CREATE INDEX appointments_by_start ON appointments (start_utc)")
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     create_settings,
     create_activity_counts,
+    create_appointments,
 ]
