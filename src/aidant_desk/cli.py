@@ -43,6 +43,12 @@ def _parser() -> argparse.ArgumentParser:
 
     sync_cli.add_parser(sub)
 
+    from .agenda import cli as agenda_cli
+    from .handout import cli as handout_cli
+
+    handout_cli.add_parser(sub)
+    agenda_cli.add_parser(sub)
+
     bench = sub.add_parser("bench", help="mesure les performances du moteur")
     bench.add_argument("--batch", type=int, default=1000, help="taille du lot (1000)")
     bench.add_argument("--sample", type=int, default=5, help="dossiers calculés un par un pour extrapoler (5)")
@@ -60,6 +66,14 @@ def main(argv: list[str] | None = None) -> int:
             from .sync import cli as sync_cli
 
             return sync_cli.run(args)
+        if args.command == "handout":
+            from .handout import cli as handout_cli
+
+            return handout_cli.run(args)
+        if args.command == "agenda":
+            from .agenda import cli as agenda_cli
+
+            return agenda_cli.run(args)
         if args.command == "bench":
             from .bench import run_benchmark
 

@@ -46,6 +46,15 @@ def export_catalogue(catalogue: Catalogue, rules: Path, fmt: str, out: Path) -> 
     for schema in sorted((rules / "schemas").glob("*.json")):
         written.append(Path(shutil.copy(schema, schemas / schema.name)))
     if fmt == "json":
+        # The file's own schema: a list of aids, each as rules/schemas/aid.schema.json says.
+        aid_schema = json.loads((rules / "schemas" / "aid.schema.json").read_text(encoding="utf-8"))
+        items = {k: v for k, v in aid_schema.items() if k not in ("$schema", "$id", "$defs")}
+        file_schema = out / "aids.schema.json"
+        file_schema.write_text(json.dumps({
+            "$schema": aid_schema["$schema"], "title": "Catalogue des aides Aidant Desk (aids.json)",
+            "type": "array", "items": items, "$defs": aid_schema.get("$defs", {}),  # '#/$defs/…' refs stay valid
+        }, ensure_ascii=False, indent=2), encoding="utf-8")
+        written.append(file_schema)
         aids = out / "aids.json"
         aids.write_text(json.dumps([a.raw for a in catalogue.aids], ensure_ascii=False, indent=2), encoding="utf-8")
         events = out / "life_events.json"

@@ -1,0 +1,56 @@
+"""The handout's look: large type (11 pt at least), black on white, one dark blue."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reportlab.lib.colors import HexColor, black
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+
+from .fonts import register_fonts
+
+BLUE = HexColor("#000091")  # 17:1 on white
+TINT = HexColor("#E3E3FD")  # behind black text, still over 15:1
+RULE = HexColor("#3A3A3A")
+CHECKBOX = "\u2610"  # ☐, a box the person ticks with a pen
+
+
+@dataclass(frozen=True)
+class Styles:
+    title: ParagraphStyle
+    section: ParagraphStyle
+    aid: ParagraphStyle
+    amount: ParagraphStyle
+    body: ParagraphStyle
+    label: ParagraphStyle
+    item: ParagraphStyle
+    site: ParagraphStyle
+    lead: ParagraphStyle
+    site_right: ParagraphStyle
+    total: ParagraphStyle
+    box_title: ParagraphStyle
+
+
+def handout_styles() -> Styles:
+    regular, bold = register_fonts()
+    body = ParagraphStyle("body", fontName=regular, fontSize=11, leading=14, textColor=black, spaceAfter=2)
+    return Styles(
+        title=ParagraphStyle("title", parent=body, fontName=bold, fontSize=22, leading=27, textColor=BLUE,
+                             spaceBefore=6, spaceAfter=6),
+        # keepWithNext: a section title never ends a page alone.
+        section=ParagraphStyle("section", parent=body, fontName=bold, fontSize=17, leading=22, textColor=BLUE,
+                               spaceBefore=12, spaceAfter=6, keepWithNext=1),
+        aid=ParagraphStyle("aid", parent=body, fontName=bold, fontSize=13, leading=16, spaceAfter=0),
+        amount=ParagraphStyle("amount", parent=body, fontName=bold, fontSize=13, leading=16, alignment=TA_RIGHT,
+                              spaceAfter=0),
+        body=body,
+        label=ParagraphStyle("label", parent=body, fontName=bold, spaceBefore=2, spaceAfter=1),
+        # The box hangs in the margin so the items' text lines up.
+        item=ParagraphStyle("item", parent=body, leftIndent=16, firstLineIndent=-16, spaceAfter=1),
+        site=ParagraphStyle("site", parent=body, spaceAfter=0),
+        # The sentence under a section title stays with the first card.
+        lead=ParagraphStyle("lead", parent=body, keepWithNext=1),
+        box_title=ParagraphStyle("box_title", parent=body, fontName=bold, fontSize=15, leading=20, textColor=BLUE),
+        site_right=ParagraphStyle("site_right", parent=body, alignment=TA_RIGHT, spaceAfter=0),
+        total=ParagraphStyle("total", parent=body, spaceBefore=10),
+    )

@@ -1,0 +1,303 @@
+"""The handout PDF: what it says (read back with pypdf), what it must never say (the
+person's data), its fonts, its metadata, and its QR codes (rendered and decoded).
+
+Expected texts are written by hand here, or read from the catalogue files in rules/.
+"""
+import io
+import re
+from datetime import date, datetime
+
+import pytest
+from pypdf import PdfReader
+
+from aidant_desk.agenda import PARIS, Appointment
+from aidant_desk.cli import main
+from aidant_desk.dossier import Person
+from aidant_desk.engine.results import AidResult, SimulationResult
+from aidant_desk.handout import HandoutOptions, build_handout, prepare_handout
+from aidant_desk.site import SiteSettings, load_site_settings, save_site_settings
+from aidant_desk.store import open_database
+
+from .conftest import EXAMPLES, example
+
+PRINTED_ON = date(2026, 11, 28)
+SITE = SiteSettings(name="France Services de Lille Moulins", address="12 rue de Valenciennes, 59000 Lille",
+                    phone="03 20 11 22 33", opening_hours="du lundi au vendredi, 9 h – 12 h et 13 h 30 – 17 h")
+APPOINTMENT = Appointment(
+    id=7, uid="rdv-7@aidant-desk", kind="desk", start=datetime(2026, 12, 1, 14, 30, tzinfo=PARIS), duration=30,
+    place="France Services de Lille Moulins, 12 rue de Valenciennes, 59000 Lille", with_whom="Julie",
+    what_to_bring="Avis d'imposition 2026\nRelevé d'identité bancaire", note="Sonnez à l'interphone.",
+    label="Mme Durand-Quesnel")
+
+# (aid id, status, amount, periodicity, unit, already received, amount as printed)
+HAND_MADE = [
+    ("af", "eligible", 1234.56, "mensuelle", "euros", False, "1 234,56 € par mois"),
+    ("aide_logement", "eligible", 254.0, "mensuelle", "euros", False, "254,00 € par mois"),
+    ("ppa", "eligible", 335.7, "mensuelle", "euros", False, "335,70 € par mois"),
+    ("cf", "eligible", 298.75, "mensuelle", "euros", False, "298,75 € par mois"),
+    ("reduction_loyer_solidarite", "eligible", 55.58, "mensuelle", "euros", False, "55,58 € par mois"),
+    ("ars", "eligible", 881.68, "annuelle", "euros", False, "881,68 € par an"),
+    ("cheque_energie", "eligible", 76.0, "annuelle", "euros", False, "76,00 € par an"),
+    ("bourse_college", "eligible", 120.0, "annuelle", "euros", False, "120,00 € par an"),
+    ("pass_sport", "eligible", 100.0, "ponctuelle", "euros", False, "100,00 € une fois"),
+    ("css_gratuite", "eligible", None, "droit", "eligibilite", False, "droit ouvert"),
+    ("rsa", "eligible", 573.06, "mensuelle", "euros", True, "573,06 € par mois"),
+    ("aide_juridictionnelle", "to_check", None, "ponctuelle", "eligibilite", False, "à vérifier"),
+    ("pass_colo", "to_check", 200.0, "ponctuelle", "euros", False, "200,00 € une fois"),
+]
+
+
+def hand_made_result(catalogue) -> SimulationResult:
+    aids = []
+    for aid_id, status, amount, periodicity, unit, received, _ in HAND_MADE:
+        aid = catalogue.aid(aid_id)
+        to_confirm = aid.conditions.to_confirm if status == "to_check" else ()
+        aids.append(AidResult(aid_id, aid.label, aid.category, status, amount, periodicity, unit, reason="",
+                              already_received=received, to_confirm=to_confirm))
+    return SimulationResult(month="2026-11", aids=tuple(aids), fiscal_reference_income=20500.0,
+                            fiscal_income_estimated=False, openfisca_france_version="176.1.8",
+                            openfisca_core_version="44.7.1")
+
+
+def reader(pdf: bytes) -> PdfReader:
+    return PdfReader(io.BytesIO(pdf))
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The text in reading order; pypdf reads the no-break space as a space."""
+    return "\n".join(page.extract_text() for page in reader(pdf).pages).replace("\u00a0", " ")
+
+
+def flat(text: str) -> str:
+    """Every run of spaces and line ends as one space: lines wrap where they like."""
+    return re.sub(r"\s+", " ", text)
+
+
+@pytest.fixture(scope="module")
+def hand_made(catalogue):
+    result = hand_made_result(catalogue)
+    pdf = build_handout(result, catalogue, HandoutOptions(counselor="Julie"), SITE, APPOINTMENT, on=PRINTED_ON)
+    return result, pdf
+
+
+def test_each_new_right_is_printed_with_its_amount_documents_and_how_to_apply(hand_made, catalogue):
+    _, pdf = hand_made
+    text = flat(pdf_text(pdf))
+    for aid_id, status, _, _, _, received, printed in HAND_MADE:
+        if status != "eligible" or received:
+            continue
+        aid = catalogue.aid(aid_id)
+        assert f"{aid.label} {printed}" in text, aid_id
+        assert flat(aid.description) in text
+        assert flat(aid.how_to_apply["instructions"]) in text
+        for document in aid.documents:
+            assert f"☐ {flat(document)}" in text, (aid_id, document)
+        assert flat(aid.institution) in text
+
+
+def test_sections_come_in_order_and_money_every_month_comes_first(hand_made):
+    text = flat(pdf_text(hand_made[1]))
+    order = ["France Services de Lille Moulins", "Le 28/11/2026", "Votre contact : Julie", "Récapitulatif de vos droits",
+             "Votre prochain rendez-vous", "Vos aides possibles (10)", "Allocations familiales 1 234,56 € par mois",
+             "Prime d'activité 335,70 € par mois", "Allocation de rentrée scolaire 881,68 € par an",
+             "Pass'Sport 100,00 € une fois", "Aides à vérifier (2)", "À savoir"]
+    positions = [text.find(part) for part in order]
+    assert -1 not in positions, [p for p, at in zip(order, positions) if at == -1]
+    assert positions == sorted(positions)
+
+
+def test_each_page_ends_with_its_footer(hand_made):
+    pages = reader(hand_made[1]).pages
+    for number, page in enumerate(pages, start=1):
+        assert flat(page.extract_text()).endswith(
+            f"France Services de Lille Moulins · récapitulatif du 28/11/2026 Page {number} sur {len(pages)}")
+
+
+def test_amounts_never_break_across_lines(hand_made):
+    raw = pdf_text(hand_made[1])
+    for *_, printed in HAND_MADE:
+        if "€" in printed and printed != "573,06 € par mois":
+            assert printed.split(" €")[0] + " €" in raw, printed
+
+
+def test_the_monthly_total_counts_new_monthly_aids_only(hand_made):
+    # 1234.56 + 254 + 335.70 + 298.75 + 55.58 by hand; RSA is already received.
+    assert "Total des aides possibles versées chaque mois : 2 178,59 €" in flat(pdf_text(hand_made[1]))
+
+
+def test_aids_to_check_list_the_conditions_to_confirm(hand_made, catalogue):
+    text = flat(pdf_text(hand_made[1]))
+    assert "Pass Colo 200,00 € une fois" in text
+    assert "Aide juridictionnelle à vérifier" in text
+    for aid_id in ("aide_juridictionnelle", "pass_colo"):
+        for condition in catalogue.aid(aid_id).conditions.to_confirm:
+            assert f"☐ {flat(condition)}" in text
+
+
+def test_the_appointment_is_printed_with_when_where_whom_and_what_to_bring(hand_made):
+    text = flat(pdf_text(hand_made[1]))
+    assert "Quand : mardi 1er décembre 2026 à 14 h 30 (30 minutes)" in text
+    assert "Où : France Services de Lille Moulins, 12 rue de Valenciennes, 59000 Lille" in text
+    assert "Avec : Julie, à France Services" in text
+    assert "☐ Avis d'imposition 2026 ☐ Relevé d'identité bancaire" in text
+    assert "Sonnez à l'interphone." in text
+    assert "Durand-Quesnel" not in text  # the counselor's own label stays in the agenda
+
+
+def test_the_notice_says_estimate_not_decision_with_rules_version_and_date(hand_made):
+    text = flat(pdf_text(hand_made[1]))
+    assert "Ces montants sont des estimations. Ils ont été calculés le 28/11/2026 pour novembre 2026, " \
+           "avec les règles d'openfisca-france version 176.1.8." in text
+    assert "Ce n'est pas une décision." in text
+
+
+def test_already_received_aids_only_when_asked(catalogue):
+    result = hand_made_result(catalogue)
+    without = flat(pdf_text(build_handout(result, catalogue, on=PRINTED_ON)))
+    assert "Revenu de solidarité active" not in without
+    with_received = flat(pdf_text(build_handout(result, catalogue, HandoutOptions(include_received=True),
+                                                on=PRINTED_ON)))
+    assert "Aides que vous recevez déjà Revenu de solidarité active : 573,06 € par mois" in with_received
+
+
+def test_the_counselor_chooses_the_aids(catalogue):
+    result = hand_made_result(catalogue)
+    options = HandoutOptions(aid_ids=frozenset({"ppa", "pass_colo"}))
+    text = flat(pdf_text(build_handout(result, catalogue, options, on=PRINTED_ON)))
+    assert "Vos aides possibles (1) Prime d'activité 335,70 € par mois" in text
+    assert "Aides à vérifier (1)" in text and "Pass Colo" in text
+    assert "Allocations familiales" not in text and "Aide juridictionnelle" not in text
+
+
+def test_every_font_is_embedded(hand_made):
+    pdf = reader(hand_made[1])
+    seen = set()
+    for page in pdf.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font["/FontDescriptor"].get_object()
+            assert "/FontFile2" in descriptor, font["/BaseFont"]
+            seen.add(font["/BaseFont"].split("+", 1)[1])
+    assert seen == {"DejaVuSans", "DejaVuSans-Bold"}
+
+
+def test_metadata_title_author_and_french_language(hand_made):
+    pdf = reader(hand_made[1])
+    assert pdf.trailer["/Root"]["/Lang"] == "fr-FR"
+    assert pdf.metadata.title == "Récapitulatif de vos droits – France Services de Lille Moulins"
+    assert pdf.metadata.author == "Aidant Desk"
+    assert pdf.pages[0].mediabox.width == pytest.approx(595.28, abs=0.1)  # A4
+    assert pdf.pages[0].mediabox.height == pytest.approx(841.89, abs=0.1)
+
+
+def test_each_qr_code_opens_its_aids_web_page(hand_made, catalogue):
+    pdfium = pytest.importorskip("pypdfium2", reason="test dependency pypdfium2 (renders the PDF)")
+    zxingcpp = pytest.importorskip("zxingcpp", reason="test dependency zxing-cpp (reads QR codes)")
+    document = pdfium.PdfDocument(hand_made[1])
+    decoded = []
+    for page in document:
+        image = page.render(scale=200 / 72).to_pil()
+        decoded += [code.text for code in zxingcpp.read_barcodes(image) if code.format == zxingcpp.BarcodeFormat.QRCode]
+    printed = [aid_id for aid_id, status, *_, received, _ in HAND_MADE if not received]
+    assert sorted(decoded) == sorted(catalogue.aid(a).how_to_apply["online"] for a in printed)
+
+
+@pytest.fixture(scope="module")
+def family_with_names():
+    """A real example with first names on everyone, to prove they never reach the paper."""
+    dossier = example("couple_trois_enfants")
+    names = {"parent1": "Mireille", "parent2": "Rodolphe", "enfant1": "Zébulon", "enfant2": "Anaïs",
+             "enfant3": "Gaspard"}
+    people = tuple(Person(**{**p.__dict__, "first_name": names[p.id]}) for p in dossier.people)
+    return dossier.replace(people=people), names
+
+
+PERSONAL = [
+    # birth dates of the example, in every form a person could read them
+    "02/11/1983", "1983-11-02", "2 novembre 1983", "25/01/1986", "10/04/2013", "21/07/2017", "14/02/2022",
+    # its wages, fiscal reference income, rent, charges and savings
+    "1 900", "1900", "20 500", "20500", "620,00", "90,00 €", "1 200,00",
+]
+
+
+def test_a_real_simulation_prints_every_new_right_and_no_personal_data(engine, catalogue, family_with_names):
+    dossier, names = family_with_names
+    result = engine.simulate(dossier, "2026-11")
+    assert len(result.new_rights) >= 10
+    text = flat(pdf_text(build_handout(result, catalogue, HandoutOptions(), SITE, on=PRINTED_ON)))
+    for aid in result.new_rights:
+        assert aid.label in text
+        if aid.unit == "euros":
+            # the French format written out independently of aidant_desk.formatting
+            whole, cents = f"{aid.amount:.2f}".split(".")
+            grouped = f"{int(whole):,}".replace(",", " ")
+            assert f"{grouped},{cents} €" in text, aid.aid_id
+    for name in names.values():
+        assert name not in text
+    for value in PERSONAL:
+        assert value not in text, value
+    assert "Couple marié" not in text  # the dossier's label
+
+
+def test_personal_data_is_printed_only_when_the_counselor_asks(engine, catalogue, family_with_names):
+    dossier, names = family_with_names
+    result = engine.simulate(dossier, "2026-11")
+    options = HandoutOptions(beneficiary_first_name=names["parent1"], show_fiscal_income=True)
+    text = flat(pdf_text(build_handout(result, catalogue, options, SITE, on=PRINTED_ON)))
+    assert "Pour : Mireille" in text
+    assert "Revenu fiscal de référence utilisé : 20 500,00 €." in text
+
+
+def test_a_handout_counts_once_however_often_it_is_saved_or_printed(tmp_path, catalogue):
+    db = open_database(tmp_path / "desk.db").db
+    handout = prepare_handout(hand_made_result(catalogue), catalogue, on=PRINTED_ON)
+    at = datetime(2026, 11, 28, 11, 0, tzinfo=PARIS)
+    assert handout.save(tmp_path / "recap.pdf", db, at).read_bytes() == handout.pdf
+    handout.delivered(db, at)
+    handout.save(tmp_path / "copie.pdf", db, at)
+    assert db.execute("SELECT week, metric, recorded FROM activity_counts").fetchall() == [("2026-W48", "handouts", 1)]
+
+
+def test_site_settings_round_trip_with_placeholders_first(tmp_path):
+    db = open_database(tmp_path / "desk.db").db
+    assert load_site_settings(db) == SiteSettings()
+    assert "renseigner" in SiteSettings().address  # a placeholder that reads as one on paper
+    save_site_settings(db, SITE)
+    db.close()
+    assert load_site_settings(open_database(tmp_path / "desk.db").db) == SITE
+
+
+def test_cli_writes_the_handout_with_the_booked_appointment(tmp_path, family_with_names, capsys):
+    dossier, names = family_with_names
+    dossier.save(tmp_path / "dossier.json")
+    database = tmp_path / "desk.db"
+    assert main(["agenda", "book", "--database", str(database), "--start", "2099-12-01 14:30",
+                 "--partner", "CAF", "--place", "CAF du Nord, 82 rue Brûle-Maison, 59000 Lille",
+                 "--bring", "Avis d'imposition"]) == 0
+    output = tmp_path / "recap.pdf"
+    assert main(["handout", str(tmp_path / "dossier.json"), "-o", str(output), "--database", str(database),
+                 "--appointment", "1", "--month", "2026-11"]) == 0
+    text = flat(pdf_text(output.read_bytes()))
+    assert "Quand : mardi 1er décembre 2099 à 14 h 30 (30 minutes)" in text
+    assert "Où : CAF du Nord, 82 rue Brûle-Maison, 59000 Lille Avec : CAF" in text
+    assert "Vos aides possibles" in text and "novembre 2026" in text
+    assert not any(name in text for name in names.values())
+    db = open_database(database).db
+    assert dict(db.execute("SELECT metric, recorded FROM activity_counts").fetchall()) == {
+        "appointments_partner": 1, "handouts": 1}
+
+
+def test_cli_refuses_an_invalid_dossier_in_french_without_traceback(tmp_path, capsys):
+    bad = tmp_path / "dossier.json"
+    bad.write_text('{"format_version": 1, "people": []}', encoding="utf-8")
+    assert main(["handout", str(bad), "-o", str(tmp_path / "recap.pdf"), "--database", str(tmp_path / "d.db")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Erreur : ") and "people" in err and "Traceback" not in err
+    assert not (tmp_path / "recap.pdf").exists()
+
+
+def test_cli_refuses_an_unknown_appointment(tmp_path, capsys):
+    code = main(["handout", str(EXAMPLES / "couple_trois_enfants.json"), "-o", str(tmp_path / "recap.pdf"),
+                 "--database", str(tmp_path / "d.db"), "--appointment", "42"])
+    assert code == 2
+    assert "Aucun rendez-vous n° 42" in capsys.readouterr().err
