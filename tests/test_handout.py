@@ -97,7 +97,8 @@ def test_each_new_right_is_printed_with_its_amount_documents_and_how_to_apply(ha
 
 def test_sections_come_in_order_and_money_every_month_comes_first(hand_made):
     text = flat(pdf_text(hand_made[1]))
-    order = ["France Services de Lille Moulins", "Le 28/11/2026", "Votre contact : Julie", "Récapitulatif de vos droits",
+    order = ["France Services de Lille Moulins", "Le 28/11/2026", "Votre contact : Julie",
+             "Récapitulatif de vos droits",
              "Votre prochain rendez-vous", "Vos aides possibles (10)", "Allocations familiales 1 234,56 € par mois",
              "Prime d'activité 335,70 € par mois", "Allocation de rentrée scolaire 881,68 € par an",
              "Pass'Sport 100,00 € une fois", "Aides à vérifier (2)", "À savoir"]
@@ -109,7 +110,7 @@ def test_sections_come_in_order_and_money_every_month_comes_first(hand_made):
 def test_each_page_ends_with_its_footer(hand_made):
     pages = reader(hand_made[1]).pages
     for number, page in enumerate(pages, start=1):
-        assert flat(page.extract_text()).endswith(
+        assert flat(page.extract_text()).strip().endswith(
             f"France Services de Lille Moulins · récapitulatif du 28/11/2026 Page {number} sur {len(pages)}")
 
 

@@ -112,8 +112,8 @@ class Agenda:
             # Checked under the write lock: no other connection can book in between.
             self._check(appointment)
             cursor = self.db.execute(
-                "INSERT INTO appointments (uid, kind, start_utc, end_utc, place, with_whom, what_to_bring, note, label) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO appointments (uid, kind, start_utc, end_utc, place, with_whom, what_to_bring, note, "
+                "label) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [appointment.uid, appointment.kind, _utc(appointment.start), _utc(appointment.end),
                  appointment.place, appointment.with_whom, appointment.what_to_bring, appointment.note,
                  appointment.label])
@@ -152,6 +152,7 @@ class Agenda:
             raise AgendaError(f"{a.with_whom} a déjà un rendez-vous le {long_date(other.start.date())} de "
                               f"{clock(other.start)} à {clock(other.end)} : choisissez un autre créneau.")
 
+
 def _utc(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime(_UTC_FORMAT)
 
@@ -167,7 +168,11 @@ def _appointment(row: dict) -> Appointment:
 
 
 def _opening_text(settings: AgendaSettings) -> str:
-    """'lundi, mardi, jeudi, 9 h – 12 h et 13 h 30 – 17 h'."""
-    days = ", ".join(WEEKDAYS[d] for d in sorted(settings.days))
+    """'du lundi au vendredi, 9 h – 12 h et 13 h 30 – 17 h', or 'lundi, mardi, jeudi, ...'."""
+    days = sorted(settings.days)
+    if len(days) > 2 and days == list(range(days[0], days[-1] + 1)):
+        days_text = f"du {WEEKDAYS[days[0]]} au {WEEKDAYS[days[-1]]}"
+    else:
+        days_text = ", ".join(WEEKDAYS[d] for d in days)
     ranges = " et ".join(f"{clock(a)} – {clock(b)}" for a, b in sorted(settings.hours))
-    return f"{days}, {ranges}"
+    return f"{days_text}, {ranges}"

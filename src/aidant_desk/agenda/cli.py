@@ -31,7 +31,8 @@ def _moment(text: str) -> datetime:
     try:
         return paris_time(datetime.fromisoformat(text))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"« {text} » n'est pas une date et une heure « AAAA-MM-JJ HH:MM »") from None
+        message = f"« {text} » n'est pas une date et une heure « AAAA-MM-JJ HH:MM »"
+        raise argparse.ArgumentTypeError(message) from None
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -58,8 +59,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     book.add_argument("--place", default="", metavar="LIEU", help="adresse du partenaire")
     book.add_argument("--duration", type=int, metavar="MINUTES", help="durée (par défaut : un créneau, ou 30)")
     book.add_argument("--bring", action="append", default=[], metavar="DOCUMENT", help="à apporter (répétable)")
-    book.add_argument("--note", default="", help="information pratique imprimée pour la personne")
-    book.add_argument("--label", default="", help="repère pour le conseiller, jamais imprimé ni exporté")
+    book.add_argument("--note", default="", metavar="TEXTE", help="information pratique imprimée pour la personne")
+    book.add_argument("--label", default="", metavar="TEXTE",
+                      help="repère pour le conseiller, jamais imprimé ni exporté")
 
     move = sub.add_parser("move", parents=[common], help="déplace un rendez-vous")
     move.add_argument("id", type=int, metavar="NUMÉRO")

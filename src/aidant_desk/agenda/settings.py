@@ -35,11 +35,12 @@ class AgendaSettings:
             problems.append("les plages horaires ne se chevauchent pas")
         if not 5 <= self.slot_minutes <= 240:
             problems.append("un créneau dure de 5 à 240 minutes")
-        names = [name.strip() for name in self.counselors]
+        names = tuple(name.strip() for name in self.counselors)
         if not names or not all(names) or len(set(names)) != len(names):
             problems.append("au moins un conseiller, chacun avec un prénom différent")
         if problems:
             raise AgendaError("Réglages de l'agenda invalides : " + " ; ".join(problems) + ".")
+        object.__setattr__(self, "counselors", names)  # a booking names the counselor as typed, trimmed
 
     def to_json(self) -> str:
         return json.dumps({
@@ -51,9 +52,9 @@ class AgendaSettings:
 
     @classmethod
     def from_json(cls, text: str) -> "AgendaSettings":
-        data = json.loads(text)
         defaults = cls()
         try:
+            data = json.loads(text)
             return cls(
                 days=tuple(int(d) for d in data.get("days", defaults.days)),
                 hours=tuple((time.fromisoformat(a), time.fromisoformat(b)) for a, b in data["hours"])

@@ -30,7 +30,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                     "(nom, date de naissance, revenus) n'y est imprimé.")
     parser.add_argument("dossier", type=Path)
     parser.add_argument("-o", "--output", type=Path, required=True, metavar="FICHIER.pdf")
-    parser.add_argument("--month", type=_month, help="mois simulé AAAA-MM (par défaut : celui du dossier, sinon le mois courant)")
+    parser.add_argument("--month", type=_month, metavar="AAAA-MM",
+                        help="mois simulé (par défaut : celui du dossier, sinon le mois courant)")
     parser.add_argument("--appointment", type=int, metavar="NUMÉRO", help="rendez-vous de l'agenda à imprimer")
     parser.add_argument("--counselor", default="", metavar="PRÉNOM", help="prénom du conseiller, en en-tête")
     parser.add_argument("--with-received", action="store_true", help="liste aussi les aides déjà perçues")

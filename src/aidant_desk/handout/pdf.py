@@ -9,6 +9,7 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import HRFlowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
@@ -137,7 +138,9 @@ def _aid_card(aid: AidResult, info: Aid, styles: Styles) -> KeepTogether:
     """One aid, kept on one page: title and amount, what it is and how to apply beside
     the QR code, then the checklists at full width, then who to contact."""
     amount = amount_text(aid) if aid.amount is not None or aid.eligible else "à vérifier"
-    head = _table([[_p(aid.label, styles.aid), _p(amount, styles.amount)]], [WIDTH * 0.65, WIDTH * 0.35],
+    # The amount takes the room it needs on one line; the label wraps in the rest.
+    amount_width = stringWidth(amount, styles.amount.fontName, styles.amount.fontSize) + 2 * INDENT + 2
+    head = _table([[_p(aid.label, styles.aid), _p(amount, styles.amount)]], [WIDTH - amount_width, amount_width],
                   ("BACKGROUND", (0, 0), (-1, -1), TINT), ("LINEABOVE", (0, 0), (-1, 0), 1.5, BLUE),
                   ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("TOPPADDING", (0, 0), (-1, -1), 4),
                   ("BOTTOMPADDING", (0, 0), (-1, -1), 4))
@@ -162,7 +165,7 @@ def _aid_card(aid: AidResult, info: Aid, styles: Styles) -> KeepTogether:
     contact = f"<b>Qui contacter :</b> {escape(how['contact'])}. " if how.get("contact") else ""
     lists.append(Paragraph(f"{contact}<b>Organisme :</b> {escape(info.institution)}.", styles.body))
     bottom = _table([[lists]], [WIDTH], ("LEFTPADDING", (0, 0), (-1, -1), INDENT),
-                    ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0))
+                    ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 0))
     return KeepTogether([head, top, bottom, Spacer(0, 3 * mm)])
 
 

@@ -44,7 +44,7 @@ def handout_styles() -> Styles:
         amount=ParagraphStyle("amount", parent=body, fontName=bold, fontSize=13, leading=16, alignment=TA_RIGHT,
                               spaceAfter=0),
         body=body,
-        label=ParagraphStyle("label", parent=body, fontName=bold, spaceBefore=2, spaceAfter=1),
+        label=ParagraphStyle("label", parent=body, fontName=bold, spaceBefore=4, spaceAfter=1),
         # The box hangs in the margin so the items' text lines up.
         item=ParagraphStyle("item", parent=body, leftIndent=16, firstLineIndent=-16, spaceAfter=1),
         site=ParagraphStyle("site", parent=body, spaceAfter=0),
