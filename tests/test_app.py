@@ -233,3 +233,39 @@ def test_a_finished_simulation_is_counted_once_with_its_aids(qtbot, window):
     assert rows[("simulations_with_new_rights", "")] == 1
     assert rows[("aids", "rsa")] == 1 and rows[("aids", "aide_logement")] == 1
     assert ("aids", "aah") not in rows
+
+
+def test_booked_appointment_goes_on_the_handout_and_into_the_ics(qtbot, window, tmp_path):
+    from datetime import date, timedelta
+
+    from icalendar import Calendar
+    from pypdf import PdfReader
+
+    window.load_dossier(example("parent_isole_deux_enfants"))
+    result = wait_result(qtbot, window)
+    panel = window.agenda_panel
+    monday = date.today() + timedelta(days=7 - date.today().weekday())  # next Monday: the desk is open
+    panel.day.setDate(QDate(monday.year, monday.month, monday.day))
+    first_slot = panel.slots.currentData()
+    booked = panel.book_desk()
+    assert booked is not None and booked.start == first_slot.start
+    assert panel.slots.currentData().start != first_slot.start  # the slot is taken now
+
+    dialog = window.open_handout()
+    qtbot.addWidget(dialog)
+    saved = dialog.save(tmp_path / "recap.pdf")
+    text = "\n".join(page.extract_text() for page in PdfReader(saved).pages)
+    from aidant_desk.agenda import when
+
+    assert when(booked.start).replace("\xa0", " ") in text.replace("\n", " ") and booked.with_whom in text
+    for aid in result.new_rights:
+        assert aid.label.split(" (")[0] in text.replace("\n", " ")
+    assert "1988" not in text  # the parent's birth year stays off the handout
+
+    ics = panel.export(tmp_path / "rdv.ics")
+    events = [c for c in Calendar.from_ical(ics.read_bytes()).walk("VEVENT")]
+    assert len(events) == 1
+    start = events[0].decoded("DTSTART")
+    assert start == booked.start and str(start.tzinfo) == "Europe/Paris"
+    counts = {(r["metric"], r["key"]): r["recorded"] for r in window.activity.db["activity_counts"].rows}
+    assert counts[("appointments_desk", "")] == 1 and counts[("handouts", "")] == 1

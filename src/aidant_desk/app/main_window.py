@@ -28,10 +28,15 @@ from ..dossier import Dossier, InvalidData, current_month, month_label
 from ..engine.service import Reply
 from .chart import EarningsView
 from .comparison import ComparisonView
+from ..agenda import Agenda
+from ..site import load_site_settings
 from .activity import Activity
+from .agenda_panel import AgendaPanel
 from .engine_client import EngineClient
 from .form import SECTIONS, DossierForm
+from .handout_dialog import HandoutDialog
 from .results_panel import ResultsPanel
+from .settings_dialog import SettingsDialog
 from .widgets import describe
 
 ENGINE_LOADING = "Moteur de calcul en préparation…"
@@ -101,6 +106,7 @@ class MainWindow(QMainWindow):
         self.results = ResultsPanel()
         self.comparison = ComparisonView(catalogue)
         self.earnings = EarningsView()
+        self.agenda_panel = AgendaPanel(Agenda(self.activity.db) if self.activity.db is not None else None)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.form)
@@ -108,6 +114,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.results, "Droits")
         self.tabs.addTab(self.comparison, "Avant / après")
         self.tabs.addTab(self.earnings, "Et si vous reprenez un emploi ?")
+        self.tabs.addTab(self.agenda_panel, "Rendez-vous")
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(scroll)
         splitter.addWidget(self.tabs)
@@ -130,6 +137,7 @@ class MainWindow(QMainWindow):
         self.start.open_requested.connect(self.open_dialog)
         self.start.resume_requested.connect(self.resume_autosave)
         self.form.changed.connect(self.dossier_changed)
+        self.results.print_button.clicked.connect(self.open_handout)
         self.comparison.requested.connect(self.request_comparison)
         self.tabs.currentChanged.connect(lambda _: self.request_tab_work())
         engine.ready.connect(self.engine_ready)
@@ -148,6 +156,7 @@ class MainWindow(QMainWindow):
             ("&Ouvrir…", QKeySequence.StandardKey.Open, self.open_dialog),
             ("&Enregistrer", QKeySequence.StandardKey.Save, self.save),
             ("Enregistrer &sous…", QKeySequence.StandardKey.SaveAs, self.save_as),
+            ("&Imprimer le récapitulatif…", QKeySequence.StandardKey.Print, self.open_handout),
         ):
             action = QAction(text, self)
             action.setShortcut(shortcut)
@@ -159,6 +168,10 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(f"Alt+{i}"))
             action.triggered.connect(lambda _=False, k=key: self.form.focus_section(k))
             sections.addAction(action)
+        settings = QAction("Réglages du poste…", self)
+        settings.triggered.connect(self.open_settings)
+        menu.addSeparator()
+        menu.addAction(settings)
         activity = self.menuBar().addMenu("&Activité")
         sync = QAction("Synchroniser maintenant", self)
         sync.triggered.connect(lambda: self.activity.sync(force=True))
@@ -198,6 +211,26 @@ class MainWindow(QMainWindow):
         elif reply.kind == "ladder":
             self.earnings.set_ladder(reply.value)
 
+    def open_handout(self) -> HandoutDialog | None:
+        """The handout of the results on screen, with the appointment chosen in the agenda."""
+        result = self.results.result
+        if result is None or self.activity.db is None:
+            self.statusBar().showMessage("Le récapitulatif demande des résultats : remplissez d'abord le dossier.", 8000)
+            return None
+        dialog = HandoutDialog(result, self.catalogue, self.activity.db, load_site_settings(self.activity.db),
+                               self.agenda_panel.selected, parent=self)
+        dialog.open()
+        return dialog
+
+    def open_settings(self) -> SettingsDialog | None:
+        if self.activity.db is None:
+            return None
+        dialog = SettingsDialog(self.activity.db, self)
+        dialog.accepted.connect(self.agenda_panel.reload_settings)
+        dialog.accepted.connect(self.activity.refresh_status)
+        dialog.open()
+        return dialog
+
     def show_sync_status(self, lines: list[str]) -> None:
         """Short state in the status bar; the full French lines in its tooltip."""
         waiting = next((line for line in lines if line.startswith("Lots en attente")), "")
@@ -213,6 +246,7 @@ class MainWindow(QMainWindow):
             self.activity.record(result, list(self.dossier.life_events))
         self.results.result = None
         self.dossier = None
+        self.agenda_panel.selected = None  # the next person's handout starts without it
 
     def start_dossier(self, event_id: str) -> None:
         self.finish_session()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout, QHeaderView, QLabel, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+)
 
 from ..engine import SimulationResult
 from ..formatting import euros
@@ -44,8 +46,12 @@ class ResultsPanel(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.setAlternatingRowColors(True)
+        self.print_button = describe(QPushButton("Imprimer le récapitulatif…"), "Imprimer le récapitulatif (Ctrl+P)")
         layout = QVBoxLayout(self)
-        layout.addWidget(self.summary)
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.print_button, alignment=Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(top)
         layout.addWidget(self.notes)
         layout.addWidget(self.tree, 1)
         self.result: SimulationResult | None = None
