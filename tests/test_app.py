@@ -269,3 +269,35 @@ def test_booked_appointment_goes_on_the_handout_and_into_the_ics(qtbot, window, 
     assert start == booked.start and str(start.tzinfo) == "Europe/Paris"
     counts = {(r["metric"], r["key"]): r["recorded"] for r in window.activity.db["activity_counts"].rows}
     assert counts[("appointments_desk", "")] == 1 and counts[("handouts", "")] == 1
+
+
+def test_smoke_mode_writes_a_screenshot_of_the_results(tmp_path):
+    """`aidant-desk --smoke` as CI and the installers run it: a real process, offscreen."""
+    import os
+    import subprocess
+    import sys
+
+    from PySide6.QtGui import QImage
+
+    shot = tmp_path / "smoke.png"
+    env = {**os.environ, "AIDANT_DESK_HOME": str(tmp_path), "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-m", "aidant_desk.cli", "--smoke", str(EXAMPLES / "couple_trois_enfants.json"),
+                           "--screenshot", str(shot)], capture_output=True, text=True, timeout=300, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "aide(s) éligible(s)" in done.stdout
+    image = QImage(str(shot))
+    assert image.width() >= 1000 and image.height() >= 700
+
+
+def test_smoke_mode_fails_in_french_on_a_bad_dossier(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    bad = tmp_path / "bad.json"
+    bad.write_text("{", encoding="utf-8")
+    env = {**os.environ, "AIDANT_DESK_HOME": str(tmp_path), "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-m", "aidant_desk.cli", "--smoke", str(bad), "--screenshot",
+                           str(tmp_path / "x.png")], capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 2
+    assert "pas un JSON valide" in done.stderr and "Traceback" not in done.stderr

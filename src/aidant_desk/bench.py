@@ -93,6 +93,7 @@ def run_benchmark(batch_size: int = 1000, sample: int = 5, out=print) -> int:
     out(f"  mémoire de pointe après chargement                      : {peak_after_load:.0f} Mo")
     out(f"  mémoire de pointe après une simulation                  : {peak_one:.0f} Mo (cible < 400 Mo)")
     out(f"  mémoire de pointe après le lot                          : {peak_batch:.0f} Mo")
+    _handout_figures(engine, dossier, out)
     out("Application (processus neuf, hors écran) :")
     env = {**os.environ, "AIDANT_BENCH_LAUNCHED": repr(time.time())}
     gui = subprocess.run([sys.executable, "-m", "aidant_desk.app.bench"], capture_output=True, text=True, timeout=600, env=env)
@@ -101,6 +102,36 @@ def run_benchmark(batch_size: int = 1000, sample: int = 5, out=print) -> int:
     if gui.returncode:
         out(f"  mesure de l'application impossible : {gui.stderr.strip().splitlines()[-1:]}")
     return gui.returncode
+
+
+HANDOUT_AIDS = 10
+
+
+def _handout_figures(engine, dossier: Dossier, out) -> None:
+    """The PDF of 10 eligible aids, the aids to check and an appointment (simulation not timed)."""
+    from datetime import date, datetime
+
+    from .agenda import PARIS, Appointment
+    from .handout import HandoutOptions, build_handout
+    from .site import SiteSettings
+
+    result = engine.simulate(dossier)
+    kept = [a.aid_id for a in result.new_rights[:HANDOUT_AIDS]] + [a.aid_id for a in result.to_check]
+    options = HandoutOptions(aid_ids=frozenset(kept), counselor="Julie")
+    site = SiteSettings(name="France Services Lille Moulins", address="12 rue de Valenciennes, 59000 Lille",
+                        phone="03 20 00 00 00", opening_hours="du lundi au vendredi, 9 h – 12 h et 13 h 30 – 17 h")
+    appointment = Appointment(1, "bench@aidant-desk", "desk", datetime(2026, 12, 1, 14, 30, tzinfo=PARIS), 30,
+                              site.place, "Julie", "Avis d'imposition\nRIB")
+
+    def build() -> bytes:
+        return build_handout(result, catalogue=engine.catalogue, options=options, site=site,
+                             appointment=appointment, on=date(2026, 11, 28))
+
+    first, pdf = _timed(build)
+    warm = _median_time(build, runs=20)
+    out(f"  récapitulatif PDF ({min(HANDOUT_AIDS, len(result.new_rights))} aides éligibles, "
+        f"{len(result.to_check)} à vérifier, {len(pdf) // 1024} Ko) : premier {first * 1000:.0f} ms, "
+        f"puis médiane {warm * 1000:.0f} ms (cible < 300 ms)")
 
 
 def _load_engine():

@@ -43,6 +43,10 @@ def run(dossier: Path | None = None) -> int:
     return app.exec()
 
 
+def _error(message: str) -> None:
+    print(f"Erreur : {message}", file=sys.stderr)
+
+
 def smoke(dossier: Path, screenshot: Path, out=print) -> int:
     """Open the real window offscreen, load the dossier, wait for the results,
     save a screenshot, exit 0; non-zero with a French message on any failure."""
@@ -51,7 +55,7 @@ def smoke(dossier: Path, screenshot: Path, out=print) -> int:
     try:
         loaded = Dossier.load(dossier)
     except InvalidData as error:
-        out(f"Erreur : {error.describe()}")
+        _error(error.describe())
         return 2
     app = _application()
     window, engine = _window(loaded.month)
@@ -66,11 +70,11 @@ def smoke(dossier: Path, screenshot: Path, out=print) -> int:
             app.processEvents()
             time.sleep(0.01)
         if failure or window.results.result is None:
-            out(f"Erreur : {failure[0] if failure else 'pas de résultat après %d s' % SMOKE_TIMEOUT_S}")
+            _error(failure[0] if failure else f"pas de résultat après {SMOKE_TIMEOUT_S} s")
             return 1
         app.processEvents()
         if not window.grab().save(str(screenshot)):
-            out(f"Erreur : impossible d'écrire la capture {screenshot}")
+            _error(f"impossible d'écrire la capture {screenshot}")
             return 1
         result = window.results.result
         out(f"Capture enregistrée : {screenshot} — {len(result.eligible)} aide(s) éligible(s), "

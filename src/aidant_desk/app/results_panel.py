@@ -55,6 +55,8 @@ class ResultsPanel(QWidget):
         layout.addWidget(self.notes)
         layout.addWidget(self.tree, 1)
         self.result: SimulationResult | None = None
+        self._pending: dict[int, list] = {}
+        self.tree.itemExpanded.connect(self._expanded)
 
     def show_message(self, text: str, error: bool = False) -> None:
         color = "#b00020" if error else "#333"
@@ -70,9 +72,11 @@ class ResultsPanel(QWidget):
         )
         self.notes.setText("\n".join(result.notes))
         self.notes.setVisible(bool(result.notes))
+        self.tree.setUpdatesEnabled(False)  # one repaint for the whole list
         self.tree.clear()
         bold = QFont()
         bold.setBold(True)
+        self._pending = {}
         for key, title, color in GROUPS:
             aids = [a for a in result.aids if group_of(a) == key]
             if not aids:
@@ -81,14 +85,28 @@ class ResultsPanel(QWidget):
             group.setFont(0, bold)
             group.setForeground(0, QBrush(QColor(color)))
             self.tree.addTopLevelItem(group)
-            for aid in aids:
-                item = QTreeWidgetItem([aid.label, amount_text(aid)])
-                item.setData(0, Qt.ItemDataRole.UserRole, aid.aid_id)
-                item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                group.addChild(item)
-                self._add_reason(item, aid)
-                item.setExpanded(True)
-            group.setExpanded(key != "not_eligible")
+            if key == "not_eligible":
+                # Folded by default: its rows are built when the counselor opens it.
+                self._pending[id(group)] = aids
+                group.setChildIndicatorPolicy(QTreeWidgetItem.ChildIndicatorPolicy.ShowIndicator)
+            else:
+                self._fill(group, aids)
+                group.setExpanded(True)
+        self.tree.setUpdatesEnabled(True)
+
+    def _expanded(self, group: QTreeWidgetItem) -> None:
+        aids = self._pending.pop(id(group), None)
+        if aids:
+            self._fill(group, aids)
+
+    def _fill(self, group: QTreeWidgetItem, aids) -> None:
+        for aid in aids:
+            item = QTreeWidgetItem([aid.label, amount_text(aid)])
+            item.setData(0, Qt.ItemDataRole.UserRole, aid.aid_id)
+            item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            group.addChild(item)
+            self._add_reason(item, aid)
+            item.setExpanded(True)
 
     def _add_reason(self, item: QTreeWidgetItem, aid) -> None:
         """The plain reason on its own wrapped line under the aid."""
@@ -107,5 +125,6 @@ class ResultsPanel(QWidget):
         for i in range(self.tree.topLevelItemCount()):
             top = self.tree.topLevelItem(i)
             if top.text(0).startswith(dict((k, t) for k, t, _ in GROUPS)[group]):
+                top.setExpanded(True)
                 return [top.child(j).data(0, Qt.ItemDataRole.UserRole) for j in range(top.childCount())]
         return []
