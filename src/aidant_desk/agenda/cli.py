@@ -10,7 +10,7 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
-from ..store import StoreError, default_path, open_database
+from ..store import StoreError, command_database, default_path
 from .book import Agenda
 from .ics import export_ics, summary
 from .model import PARIS, PARTNERS, AgendaError, Appointment, paris_time
@@ -78,19 +78,14 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        opened = open_database(args.database)
+        with command_database(args.database) as db:
+            return _command(Agenda(db), args)
     except StoreError as error:
         print(f"Erreur : {error}", file=sys.stderr)
         return EXIT_STORE
-    try:
-        for notice in opened.notices:
-            print(f"Attention : {notice.message}", file=sys.stderr)
-        return _command(Agenda(opened.db), args)
     except AgendaError as error:
         print(f"Erreur : {error}", file=sys.stderr)
         return EXIT_REFUSED
-    finally:
-        opened.db.close()
 
 
 def _command(agenda: Agenda, args: argparse.Namespace) -> int:

@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..dossier import is_month
-from ..store import StoreError, default_path, open_database
+from ..store import StoreError, command_database, default_path
 
 EXIT_REFUSED = 2
 EXIT_STORE = 3
@@ -51,26 +51,20 @@ def run(args: argparse.Namespace) -> int:
 
     dossier = Dossier.load(args.dossier)  # an invalid dossier stops here, before the engine loads
     try:
-        opened = open_database(args.database)
+        with command_database(args.database) as db:
+            try:
+                appointment = Agenda(db).get(args.appointment) if args.appointment is not None else None
+            except AgendaError as error:
+                print(f"Erreur : {error}", file=sys.stderr)
+                return EXIT_REFUSED
+            month = args.month or dossier.month or current_month()
+            catalogue = default_catalogue()
+            result = Engine(catalogue).simulate(dossier.with_month(month), month)
+            options = HandoutOptions(include_received=args.with_received, counselor=args.counselor.strip())
+            handout = prepare_handout(result, catalogue, options, load_site_settings(db), appointment)
+            handout.save(args.output, db, at=datetime.now(PARIS))
     except StoreError as error:
         print(f"Erreur : {error}", file=sys.stderr)
         return EXIT_STORE
-    db = opened.db
-    try:
-        for notice in opened.notices:
-            print(f"Attention : {notice.message}", file=sys.stderr)
-        try:
-            appointment = Agenda(db).get(args.appointment) if args.appointment is not None else None
-        except AgendaError as error:
-            print(f"Erreur : {error}", file=sys.stderr)
-            return EXIT_REFUSED
-        month = args.month or dossier.month or current_month()
-        catalogue = default_catalogue()
-        result = Engine(catalogue).simulate(dossier.with_month(month), month)
-        options = HandoutOptions(include_received=args.with_received, counselor=args.counselor.strip())
-        handout = prepare_handout(result, catalogue, options, load_site_settings(db), appointment)
-        handout.save(args.output, db, at=datetime.now(PARIS))
-        print(f"Récapitulatif écrit : {args.output}")
-        return 0
-    finally:
-        db.close()
+    print(f"Récapitulatif écrit : {args.output}")
+    return 0

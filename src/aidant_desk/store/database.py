@@ -9,6 +9,7 @@ kept next to it.
 from __future__ import annotations
 
 import sqlite3
+import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -79,6 +80,19 @@ def open_database(path: str | Path | None = None) -> OpenedDatabase:
         db.close()
         raise
     return OpenedDatabase(db, path, notices, backups)
+
+
+@contextmanager
+def command_database(path: str | Path | None = None) -> Iterator[Database]:
+    """For a command-line run: open the desk database, say on stderr what was set
+    aside, close it at the end. A StoreError goes up: each command has its exit code."""
+    opened = open_database(path)
+    for notice in opened.notices:
+        print(f"Attention : {notice.message}", file=sys.stderr)
+    try:
+        yield opened.db
+    finally:
+        opened.db.close()
 
 
 def schema_version(db: Database) -> int:

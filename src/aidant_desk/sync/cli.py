@@ -8,7 +8,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..store import StoreError, default_path, open_database
+from ..store import StoreError, command_database, default_path
 from .service import sync_now
 from .status import NotConfigured, configure, status_lines, sync_status
 
@@ -35,37 +35,35 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        opened = open_database(args.database)
+        with command_database(args.database) as db:
+            return _sync(db, args)
     except StoreError as error:
         print(f"Erreur : {error}", file=sys.stderr)
         return EXIT_SYNC_FAILED
-    db = opened.db
+
+
+def _sync(db, args: argparse.Namespace) -> int:
     try:
-        for notice in opened.notices:
-            print(f"Attention : {notice.message}", file=sys.stderr)
-        try:
-            configure(db, server_url=args.server, token=args.token)
-        except ValueError as error:
-            print(f"Erreur : {error}", file=sys.stderr)
-            return EXIT_NOT_CONFIGURED
-        if args.status:
-            _print_status(db)
-            return 0
-        try:
-            report = sync_now(db, timeout=args.timeout)
-        except NotConfigured as error:
-            print(f"Erreur : {error}", file=sys.stderr)
-            return EXIT_NOT_CONFIGURED
-        print(f"Lots envoyés : {report.sent}")
+        configure(db, server_url=args.server, token=args.token)
+    except ValueError as error:
+        print(f"Erreur : {error}", file=sys.stderr)
+        return EXIT_NOT_CONFIGURED
+    if args.status:
         _print_status(db)
-        if report.error:
-            print(f"Erreur : {report.error}. Les comptes restent dans la boîte d'envoi de ce poste "
-                  f"({report.waiting} lot(s) en attente) et partiront à la prochaine synchronisation.",
-                  file=sys.stderr)
-            return EXIT_SYNC_FAILED
         return 0
-    finally:
-        db.close()
+    try:
+        report = sync_now(db, timeout=args.timeout)
+    except NotConfigured as error:
+        print(f"Erreur : {error}", file=sys.stderr)
+        return EXIT_NOT_CONFIGURED
+    print(f"Lots envoyés : {report.sent}")
+    _print_status(db)
+    if report.error:
+        print(f"Erreur : {report.error}. Les comptes restent dans la boîte d'envoi de ce poste "
+              f"({report.waiting} lot(s) en attente) et partiront à la prochaine synchronisation.",
+              file=sys.stderr)
+        return EXIT_SYNC_FAILED
+    return 0
 
 
 def _print_status(db) -> None:
