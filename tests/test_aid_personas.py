@@ -710,16 +710,16 @@ def test_no_pass_culture_credit_before_17(results):
     assert got.status == NOT_ELIGIBLE
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "openfisca-france paje_base counts an unborn child (negative age) as a child under 3; "
-    "the engine must pass the unborn child for paje_naissance"))
 def test_no_paje_base_before_the_birth(results):
+    """openfisca-france counts an unborn child (negative age) as a child under 3: the
+    engine keeps an expected child out of the household, except for the prime à la naissance."""
     # Allocation de base : « vous avez un enfant à charge de moins de 3 ans », versée à
     # compter de la naissance (service-public.fr F2552, copie https://www.lescar.fr/utile/habitat-et-urbanisme/demarches-durbanisme/travaux?xml=F2552,
     # 2025 ; https://www.jurisdictio.info/allocation-de-base-de-la-paje/). The only child
     # of « enceinte » is due in January 2027.
     got = results["enceinte"].aid("paje_base")
     assert got.status == NOT_ELIGIBLE
+    assert results["enceinte"].aid("paje_naissance").status == ELIGIBLE
 
 
 def test_no_contrat_engagement_jeune_for_pupils_at_lycee(results):

@@ -301,3 +301,63 @@ def test_smoke_mode_fails_in_french_on_a_bad_dossier(tmp_path):
                            str(tmp_path / "x.png")], capture_output=True, text=True, timeout=120, env=env)
     assert done.returncode == 2
     assert "pas un JSON valide" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_half_typed_dossier_is_autosaved_and_resumed(qtbot, window, catalogue, engine_client, home):
+    from aidant_desk.app.main_window import MainWindow
+
+    window.load_dossier(example("personne_seule_sans_revenu"))
+    window.form.rent.setText("480 €/mois")  # not a number yet
+    window.form.savings.setText("9999")
+    window.form.flush()
+    window.close()
+
+    again = MainWindow(catalogue, engine_client, MONTH)
+    qtbot.addWidget(again)
+    qtbot.mouseClick(again.start.resume_button, Qt.MouseButton.LeftButton)
+    assert again.form.savings.value() == 9999  # typed after the bad amount, kept all the same
+
+
+def test_starting_another_dossier_keeps_the_offered_one_aside(qtbot, window, catalogue, engine_client, home):
+    from aidant_desk.app.main_window import MainWindow
+
+    window.load_dossier(example("retraite_petite_pension"))
+    window.form.flush()
+    window.close()
+    again = MainWindow(catalogue, engine_client, MONTH)
+    qtbot.addWidget(again)
+    assert again.start.resume_banner.isVisibleTo(again)
+    qtbot.mouseClick(again.start.buttons["demenagement"], Qt.MouseButton.LeftButton)
+    assert not again.start.resume_banner.isVisibleTo(again)
+    kept = list(home.glob("dossier-precedent-*.json"))
+    assert len(kept) == 1 and "1954-08-30" in kept[0].read_text(encoding="utf-8")
+
+
+def test_changing_the_month_moves_the_resources_grid(qtbot, window):
+    window.load_dossier(example("jeune_demandeur_emploi"))
+    form = window.form
+    form.month_edit.setText("2027-03")
+    form.month_edit.editingFinished.emit()
+    assert form.resources.months[-1] == "2027-03" and form.resources.months[0] == "2026-03"
+    data = form.to_data()
+    wages = data["resources"][0]
+    assert wages["months"] == {"2026-03": 900.0}  # amounts stay on their own months
+
+
+def test_removing_a_person_removes_their_resources(qtbot, window):
+    window.load_dossier(example("couple_attend_bebe"))
+    form = window.form
+    spouse = next(r for r in form.people.rows if r.role.value() == "spouse")
+    form.people.remove_person(spouse)
+    people = {r["person"] for r in form.to_data()["resources"]}
+    assert people == {"parent1"}
+    assert form.to_data()["resources"][0]["same_every_month"] == 1500
+
+
+def test_any_insee_code_is_kept_and_an_unknown_name_is_named(qtbot, window):
+    window.load_dossier(example("personne_seule_sans_revenu"))
+    form = window.form
+    form.commune.setText("75101")  # Paris 1er arrondissement: not in the offline list of communes
+    assert form.to_data()["housing"]["commune"] == "75101"
+    form.commune.setText("Trifouillis-les-Oies")
+    assert any("« Trifouillis-les-Oies » introuvable" in p for p in form.input_problems())

@@ -70,3 +70,27 @@ def test_bad_month_option_is_refused():
 def test_rules_export_command(tmp_path, fmt, name, capsys):
     assert main(["rules", "export", "--format", fmt, "-o", str(tmp_path)]) == 0
     assert (tmp_path / name).exists()
+
+
+def test_unwritable_output_gives_a_french_message(tmp_path, capsys):
+    target = tmp_path / "absent" / "sous-dossier" / "recap.pdf"
+    assert main(["handout", str(EXAMPLES / "retraite_petite_pension.json"), "-o", str(target),
+                 "--database", str(tmp_path / "desk.db")]) == 3
+    err = capsys.readouterr().err
+    assert "impossible de lire ou d'écrire" in err and "dossier introuvable" in err
+
+
+def test_not_a_number_is_refused(tmp_path, capsys):
+    bad = tmp_path / "nan.json"
+    bad.write_text('{"format_version": 1, "month": "2026-11", "people": [{"id": "a", "role": "applicant", '
+                   '"birth_date": "1980-01-01"}], "housing": {"rent": NaN}}', encoding="utf-8")
+    assert main(["simulate", str(bad)]) == 2
+    assert "« NaN » n'est pas un nombre" in capsys.readouterr().err
+
+
+def test_birth_dates_are_checked_against_the_simulated_month(tmp_path, capsys):
+    future = tmp_path / "futur.json"
+    future.write_text('{"format_version": 1, "people": [{"id": "a", "role": "applicant", '
+                      '"birth_date": "2031-01-01"}]}', encoding="utf-8")
+    assert main(["simulate", str(future), "--month", "2026-11"]) == 2
+    assert "people[0].birth_date : seul un enfant peut être à naître" in capsys.readouterr().err

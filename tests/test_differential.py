@@ -148,6 +148,25 @@ SITUATIONS = {
         "foyers_fiscaux": {"ff": {"declarants": ["j"], "rfr": {"2024": 0.9 * 5 * 900.0, "2025": 0.9 * 5 * 900.0}}},
         "menages": {"m": menage("j", "loge_gratuitement", 0, 0, "44109")},
     },
+    # The expected baby is not yet a member of the household for benefits (openfisca-france
+    # would count its negative age as a child for RSA, prime d'activité, PAJE base...).
+    "couple_attend_bebe": {
+        "individus": {
+            "p1": person("1994-10-05", "actif", salaire_net=1500.0, salaire_imposable=1500.0, livret_a=3000.0, statut_marital="celibataire"),
+            "p2": person("1996-04-17", "actif", salaire_net=1250.0, salaire_imposable=1250.0, enceinte=True, statut_marital="celibataire"),
+        },
+        "familles": {"f": famille(["p1", "p2"], [], 29000.0)},
+        # Cohabiting: two tax households; the notice's income is on the applicant's.
+        "foyers_fiscaux": {
+            "ff1": {"declarants": ["p1"], "rfr": {"2024": 29000.0, "2025": 29000.0}},
+            "ff2": {"declarants": ["p2"], "rfr": {"2024": 0.0, "2025": 0.0}},
+        },
+        "menages": {"m": menage("p1", "locataire_vide", 720, 60, "33063", conjoint=["p2"])},
+    },
+}
+
+# The prime à la naissance is read where the expected child is in the household.
+WITH_UNBORN = {
     "couple_attend_bebe": {
         "individus": {
             "p1": person("1994-10-05", "actif", salaire_net=1500.0, salaire_imposable=1500.0, livret_a=3000.0, statut_marital="celibataire"),
@@ -155,7 +174,6 @@ SITUATIONS = {
             "bebe": person("2027-01-20"),
         },
         "familles": {"f": famille(["p1", "p2"], ["bebe"], 29000.0)},
-        # Cohabiting: two tax households; the notice's income is on the applicant's.
         "foyers_fiscaux": {
             "ff1": {"declarants": ["p1"], "personnes_a_charge": ["bebe"], "rfr": {"2024": 29000.0, "2025": 29000.0}},
             "ff2": {"declarants": ["p2"], "rfr": {"2024": 0.0, "2025": 0.0}},
@@ -163,6 +181,7 @@ SITUATIONS = {
         "menages": {"m": menage("p1", "locataire_vide", 720, 60, "33063", conjoint=["p2"], enfants=["bebe"])},
     },
 }
+COUNTS_UNBORN = {"paje_naissance"}
 
 # aid id -> (variable, entity, period)
 COMPARED = {
@@ -192,8 +211,9 @@ def direct(tbs):
     values = {}
     for name, situation in SITUATIONS.items():
         simulation = SimulationBuilder().build_from_entities(tbs, situation)
+        twin = SimulationBuilder().build_from_entities(tbs, WITH_UNBORN[name]) if name in WITH_UNBORN else simulation
         for aid_id, (variable, entity, period) in COMPARED.items():
-            array = simulation.calculate(variable, period)
+            array = (twin if aid_id in COUNTS_UNBORN else simulation).calculate(variable, period)
             values[name, aid_id] = float(array.sum()) if entity == "individu" else float(array[0])
     return values
 

@@ -9,8 +9,13 @@ class BlockQt:
         if name.split('.')[0] in ('PySide6', 'shiboken6'):
             raise ImportError('PySide6 bloqué pour ce test')
 sys.meta_path.insert(0, BlockQt())
-import aidant_desk.dossier, aidant_desk.catalogue, aidant_desk.engine, aidant_desk.report
-import aidant_desk.cli, aidant_desk.bench, aidant_desk.formatting
+import importlib, pkgutil
+import aidant_desk
+names = [m.name for m in pkgutil.walk_packages(aidant_desk.__path__, "aidant_desk.")
+         if not m.name.startswith("aidant_desk.app")]
+for name in names:
+    importlib.import_module(name)
+assert len(names) > 40, names
 from aidant_desk.cli import main
 assert main(['rules', 'check']) == 0
 print('ok', 'PySide6' in sys.modules)

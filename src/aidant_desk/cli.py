@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import sys
 from pathlib import Path
@@ -9,6 +10,11 @@ from pathlib import Path
 from .dossier import InvalidData, current_month, is_month, month_label
 
 EXIT_INVALID = 2
+EXIT_FILE = 3
+OS_ERRORS = {
+    errno.ENOENT: "dossier introuvable", errno.EACCES: "accès refusé", errno.EPERM: "accès refusé",
+    errno.ENOSPC: "disque plein", errno.EROFS: "support en lecture seule", errno.EISDIR: "c'est un dossier",
+}
 
 
 def _month_arg(text: str) -> str:
@@ -86,6 +92,12 @@ def main(argv: list[str] | None = None) -> int:
     except InvalidData as error:
         print(f"Erreur : {error.describe()}", file=sys.stderr)
         return EXIT_INVALID
+    except OSError as error:  # an unwritable output path, a full disk...
+        where = f" {error.filename}" if error.filename else ""
+        reason = OS_ERRORS.get(error.errno, "erreur du système")
+        print(f"Erreur : impossible de lire ou d'écrire{where} ({reason}). Choisissez un autre emplacement.",
+              file=sys.stderr)
+        return EXIT_FILE
 
 
 def _simulate(args) -> int:

@@ -42,5 +42,6 @@ def results_table(result: SimulationResult) -> str:
             received = " [déjà perçue]" if aid.already_received else ""
             lines.append(f"  {aid.label.ljust(width)}  {amount_text(aid)}{received}")
             lines.append(f"  {'':{width}}  → {aid.reason}")
-    lines += ["", f"Total des aides mensuelles possibles : {euros(result.monthly_total)} par mois"]
+    lines += ["", f"Total des nouveaux droits mensuels : {euros(result.new_rights_monthly_total)} par mois "
+                  f"(avec les aides déjà perçues : {euros(result.monthly_total)})"]
     return "\n".join(lines)

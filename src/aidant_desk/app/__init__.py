@@ -50,8 +50,13 @@ def _error(message: str) -> None:
 def smoke(dossier: Path, screenshot: Path, out=print) -> int:
     """Open the real window offscreen, load the dossier, wait for the results,
     save a screenshot, exit 0; non-zero with a French message on any failure."""
+    import os
+    import tempfile
+
     from ..dossier import Dossier, InvalidData
 
+    # A check run, not a visit: never touch the counselor's autosave or activity counts.
+    os.environ["AIDANT_DESK_HOME"] = tempfile.mkdtemp(prefix="aidant-desk-smoke-")
     try:
         loaded = Dossier.load(dossier)
     except InvalidData as error:

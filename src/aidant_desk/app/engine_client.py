@@ -38,30 +38,48 @@ class EngineClient(QObject):
     def busy(self) -> bool:
         return bool(self._latest)
 
-    def submit(self, kind: str, dossier, month: str, event_id: str = "", changes: dict | None = None) -> int:
+    def submit(self, kind: str, dossier, month: str, event_id: str = "", changes: dict | None = None) -> int | None:
+        if not self.is_ready:
+            return None
         request = Request(self._next_id, kind, dossier, month, event_id, changes)
         self._next_id += 1
+        try:
+            self._conn.send(request)
+        except (OSError, EOFError):
+            self._died()
+            return None
         was_busy = self.busy
         self._latest[kind] = request.id
-        self._conn.send(request)
         if not was_busy:
             self.busy_changed.emit(True)
         return request.id
 
+    def _died(self) -> None:
+        """The engine process is gone: say so once; what was typed stays in the form."""
+        self._timer.stop()
+        self.is_ready = False
+        self._latest.clear()
+        self.failed.emit("Le moteur de calcul s'est arrêté. Le dossier en cours est gardé : "
+                         "enregistrez-le et relancez l'application.")
+
     def _poll(self) -> None:
-        if not self._process.is_alive() and not self._conn.poll():
-            self._timer.stop()
-            self.failed.emit("Le moteur de calcul s'est arrêté. Enregistrez le dossier et relancez l'application.")
+        try:
+            while self._conn.poll():
+                self._handle(self._conn.recv())
+        except (OSError, EOFError):  # end of the pipe: the process died
+            self._died()
             return
-        while self._conn.poll():
-            reply: Reply = self._conn.recv()
-            if reply.kind == "ready":
-                self._on_ready(reply)
-            elif self._latest.get(reply.kind) == reply.id:
-                del self._latest[reply.kind]
-                self.replied.emit(reply)
-                if not self.busy:
-                    self.busy_changed.emit(False)
+        if not self._process.is_alive() and self._process.exitcode is not None:
+            self._died()
+
+    def _handle(self, reply: Reply) -> None:
+        if reply.kind == "ready":
+            self._on_ready(reply)
+        elif self._latest.get(reply.kind) == reply.id:  # a stale reply is dropped
+            del self._latest[reply.kind]
+            self.replied.emit(reply)
+            if not self.busy:
+                self.busy_changed.emit(False)
 
     def _on_ready(self, reply: Reply) -> None:
         if reply.error:

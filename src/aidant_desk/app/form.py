@@ -2,6 +2,7 @@
 show comes from rules/questions.yaml (catalogue.visibility), not from this code."""
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from PySide6.QtCore import QDate, QStringListModel, Qt, QTimer, Signal
@@ -15,7 +16,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QScrollArea,
-    QSpinBox,
+    QDoubleSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
 from .. import communes
 from ..catalogue import Catalogue
 from ..catalogue.visibility import condition_holds, relevant_questions
-from ..dossier import FORMAT_VERSION
+from ..dossier import FORMAT_VERSION, is_month
 from ..labels import ACTIVITIES, COUPLE, HOUSING_STATUS, ROLES, SCHOOL_LEVELS
 from .resources_grid import BenefitsEditor, ResourcesGrid
 from .widgets import AmountEdit, ChoiceCombo, EnterMovesOn, checkbox, describe
@@ -54,7 +55,8 @@ class PersonRow:
         self.birth = _date_edit("Date de naissance", help_of("person.birth_date")
                                 or "Pour un enfant à naître, la date prévue.")
         self.activity = ChoiceCombo(ACTIVITIES, "Situation professionnelle", help_of("person.activity"))
-        self.disability = describe(QSpinBox(), "Taux d'incapacité (%)", help_of("person.disability_rate"))
+        self.disability = describe(QDoubleSpinBox(), "Taux d'incapacité (%)", help_of("person.disability_rate"))
+        self.disability.setDecimals(1)
         self.disability.setRange(0, 100)
         self.disability.setSuffix(" %")
         self.pregnant = checkbox("Enceinte", "Grossesse en cours", help_of("person.pregnant"))
@@ -105,7 +107,7 @@ class PersonRow:
         y, m, d = (int(x) for x in p["birth_date"].split("-"))
         self.birth.setDate(QDate(y, m, d))
         self.activity.set_value(p.get("activity", "inactive"))
-        self.disability.setValue(int(p.get("disability_rate", 0)))
+        self.disability.setValue(float(p.get("disability_rate", 0)))
         self.pregnant.setChecked(p.get("pregnant", False))
         self.school.set_value(p.get("school_level", "none"))
         self.grant.setChecked(p.get("student_grant", False))
@@ -200,6 +202,9 @@ class PeopleEditor(QWidget):
             self._apply_visibility(row)
 
 
+INSEE_CODE = re.compile(r"^(\d{5}|2[ABab]\d{3})$")
+
+
 class CommuneEdit(QLineEdit):
     """Type a commune's name; the INSEE code is found offline."""
 
@@ -226,8 +231,10 @@ class CommuneEdit(QLineEdit):
             return self._choices[text]
         if " — " in text:
             text = text.rsplit(" — ", 1)[1]
-        if communes.by_code(text):
-            return text
+        # Any INSEE code is kept, arrondissements (75101, 13201...) included, though the
+        # offline list only names communes.
+        if INSEE_CODE.match(text):
+            return text.upper()
         found = communes.search(text, limit=1)
         return found[0].code if found and communes.fold(found[0].name) == communes.fold(text) else None
 
@@ -330,6 +337,7 @@ class DossierForm(QWidget):
         for widget in self.findChildren(QWidget):
             widget.installEventFilter(self._enter)
         self.people.changed.connect(self._people_changed)
+        self.month_edit.editingFinished.connect(self._month_changed)
 
     # --- rules from rules/questions.yaml -------------------------------------------
     def _help_of(self, qid: str) -> str:
@@ -371,6 +379,13 @@ class DossierForm(QWidget):
     def _people_changed(self) -> None:
         self.resources.set_people([(r.id, r.first_name.text() or ROLES[r.role.value()]) for r in self.people.rows])
         self.people.refresh_rules()
+
+    def _month_changed(self) -> None:
+        """A new simulated month moves the resources grid's window; amounts stay on their months."""
+        text = self.month_edit.text().strip()
+        if is_month(text) and text != self.month:
+            self.month = text
+            self.resources.set_month(text)
 
     def set_context(self, life_events: list[str], full_check: bool) -> None:
         self.life_events, self.full_check = list(life_events), full_check
@@ -425,18 +440,24 @@ class DossierForm(QWidget):
         """Fields whose text is not a number: named before any computation."""
         amounts = [self.rent, self.charges, self.fiscal_income, self.savings, self.property_value]
         problems = [f"{w.accessibleName()} : montant invalide" for w in amounts if not w.is_valid()]
+        if self.commune.text().strip() and self.commune.code() is None:
+            problems.append(f"Commune du logement : « {self.commune.text().strip()} » introuvable ; "
+                            "choisissez-la dans la liste ou tapez son code INSEE")
         return problems + self.resources.problems() + self.benefits.problems()
 
     def load(self, dossier, month: str) -> None:
+        self.load_data(dossier.to_dict(), month)
+
+    def load_data(self, data: dict, month: str) -> None:
+        """Fill the widgets from dossier JSON; a draft may lack fields (defaults then)."""
         self._loading = True
         try:
-            data = dossier.to_dict()
             self.people.clear()
             for p in data["people"]:
                 self.people.add_person(data=p)
-            self.couple.set_value(data["couple"])
+            self.couple.set_value(data.get("couple", "single"))
             self.recently_separated.setChecked(data.get("recently_separated", False))
-            h = data["housing"]
+            h = data.get("housing", {})
             self.housing_status.set_value(h.get("status", "hosted_free"))
             self.social_housing.setChecked(h.get("social_housing", False))
             self.rent.set_value(h.get("rent") or None)
@@ -452,11 +473,12 @@ class DossierForm(QWidget):
             self.month_edit.setText(month)
             self.resources.set_month(month)
             self._people_changed()
-            self.resources.set_data(data["resources"])
+            self.resources.set_data(data.get("resources", []))
             self.fiscal_income.set_value(data.get("fiscal_reference_income"))
-            self.savings.set_value(data["assets"].get("savings") or None)
-            self.property_value.set_value(data["assets"].get("property_rental_value") or None)
-            self.benefits.set_data(data["benefits_received"])
+            assets = data.get("assets", {})
+            self.savings.set_value(assets.get("savings") or None)
+            self.property_value.set_value(assets.get("property_rental_value") or None)
+            self.benefits.set_data(data.get("benefits_received", {}))
             self.label = data.get("label", "")
             self.life_events = list(data.get("life_events", []))
         finally:

@@ -123,7 +123,9 @@ class HandoutDialog(QDialog):
 
     def refresh(self) -> None:
         """Build the real PDF and show its pages: the preview is what gets printed."""
+        delivered = self.handout is not None and self.handout.counted  # one person, one handout counted
         self.handout = prepare_handout(self.result, self.catalogue, self.options(), self.site, self.appointment)
+        self.handout.counted = delivered
         while self.pages_layout.count():
             self.pages_layout.takeAt(0).widget().deleteLater()
         self.preview_images = render_pages(self.handout.pdf, PREVIEW_SCALE)

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from .. import autosave
 from ..catalogue import Catalogue
-from ..dossier import Dossier, InvalidData, current_month, month_label
+from ..dossier import Dossier, InvalidData, current_month, is_month, month_label
 from ..engine.service import Reply
 from .chart import EarningsView
 from .comparison import ComparisonView
@@ -248,8 +248,17 @@ class MainWindow(QMainWindow):
         self.dossier = None
         self.agenda_panel.selected = None  # the next person's handout starts without it
 
-    def start_dossier(self, event_id: str) -> None:
+    def _begin(self) -> None:
+        """A new dossier replaces the one in progress: count the old one, and keep an
+        autosaved dossier that was offered but not resumed under another name."""
         self.finish_session()
+        if self._resumable is not None:
+            autosave.set_aside()
+            self._resumable = None
+        self.start.resume_banner.hide()
+
+    def start_dossier(self, event_id: str) -> None:
+        self._begin()
         events = [event_id] if event_id else []
         self.path = None
         self.form.new_dossier(self.month, events, full_check=not event_id)
@@ -259,15 +268,19 @@ class MainWindow(QMainWindow):
         self.form.focus_section("foyer")
 
     def load_dossier(self, dossier: Dossier, path: Path | None = None) -> None:
-        self.finish_session()
-        month = dossier.month or self.month
+        self._begin()
         self.path = path
-        self.form.load(dossier, month)
-        self.form.set_context(list(dossier.life_events), full_check=not dossier.life_events)
-        if dossier.life_events:
-            self.comparison.select_event(dossier.life_events[0])
-        self.pages.setCurrentWidget(self.work)
+        self._show_data(dossier.to_dict())
         self.setWindowTitle(f"Aidant Desk — {dossier.label or (path.name if path else 'dossier')}")
+
+    def _show_data(self, data: dict) -> None:
+        """Fill the form with dossier answers (valid or a half-typed draft) and compute."""
+        events = list(data.get("life_events", []))
+        self.form.load_data(data, data.get("month") or self.month)
+        self.form.set_context(events, full_check=not events)
+        if events:
+            self.comparison.select_event(events[0])
+        self.pages.setCurrentWidget(self.work)
 
     def current_dossier(self) -> Dossier | None:
         """The form as a valid Dossier, or None with the French problems shown."""
@@ -283,11 +296,12 @@ class MainWindow(QMainWindow):
             return None
 
     def dossier_changed(self) -> None:
+        # The raw answers first: a dossier not yet valid is still worth keeping.
+        autosave.save(self.form.to_data())
         dossier = self.current_dossier()
         if dossier is None:
             return
         self.dossier = dossier
-        autosave.save(dossier)
         if not self.engine.is_ready:
             self.results.show_message(ENGINE_LOADING)
             return
@@ -314,8 +328,10 @@ class MainWindow(QMainWindow):
         saved, notice = autosave.load()
         self._resumable = saved
         if saved:
-            when = month_label(saved.month) if saved.month else ""
-            self.start.resume_text.setText(f"Un dossier en cours a été retrouvé ({saved.label or 'sans titre'}, {when}).")
+            month = saved.get("month")
+            when = month_label(month) if isinstance(month, str) and is_month(month) else "mois non indiqué"
+            self.start.resume_text.setText(
+                f"Un dossier en cours a été retrouvé ({saved.get('label') or 'sans titre'}, {when}).")
             self.start.resume_banner.show()
         elif notice:
             self.start.resume_text.setText(notice)
@@ -323,8 +339,12 @@ class MainWindow(QMainWindow):
             self.start.resume_banner.show()
 
     def resume_autosave(self) -> None:
-        if self._resumable:
-            self.load_dossier(self._resumable)
+        data, self._resumable = self._resumable, None
+        if data:
+            self.finish_session()
+            self.start.resume_banner.hide()
+            self.path = None
+            self._show_data(data)
 
     def new_dossier(self) -> None:
         self.pages.setCurrentWidget(self.start)

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..catalogue import Catalogue
-from ..dossier import add_months
+from ..dossier import window
 from ..dossier.model import HISTORY_MONTHS
 from ..labels import RESOURCE_TYPES
 from .widgets import ChoiceCombo, amount_text, describe, parse_amount
@@ -62,7 +62,7 @@ class ResourcesGrid(QWidget):
     def set_month(self, month: str) -> None:
         """Months are columns oldest first; data is kept by month when M changes."""
         data = self.to_data() if self.months else []
-        self.months = [add_months(month, -k) for k in range(HISTORY_MONTHS, -1, -1)]
+        self.months = window(month, HISTORY_MONTHS)
         headers = ["Personne", "Ressource", "Même montant"] + [short_month(m) for m in self.months]
         headers[-1] += " (mois en cours)"
         self.table.setHorizontalHeaderLabels(headers)
@@ -70,7 +70,13 @@ class ResourcesGrid(QWidget):
             self.set_data(data)
 
     def set_people(self, people: list[tuple[str, str]]) -> None:
+        """New names in the person combos; the rows of a person removed go with them."""
         self._people = people
+        present = {pid for pid, _ in people}
+        for row in reversed(range(self.table.rowCount())):
+            if self.table.cellWidget(row, PERSON_COL).value() not in present:
+                self.table.removeRow(row)
+                self.changed.emit()
         for row in range(self.table.rowCount()):
             combo = self.table.cellWidget(row, PERSON_COL)
             current = combo.value()

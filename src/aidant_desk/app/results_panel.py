@@ -64,11 +64,10 @@ class ResultsPanel(QWidget):
 
     def show_result(self, result: SimulationResult) -> None:
         self.result = result
-        new_total = sum(a.monthly_amount for a in result.new_rights)
         self.summary.setText(
             f"<b>{len(result.new_rights)} nouveau(x) droit(s) possible(s)</b>, "
             f"{len(result.to_check)} à vérifier — total des nouveaux droits mensuels : "
-            f"<b>{euros(new_total)} par mois</b>"
+            f"<b>{euros(result.new_rights_monthly_total)} par mois</b>"
         )
         self.notes.setText("\n".join(result.notes))
         self.notes.setVisible(bool(result.notes))

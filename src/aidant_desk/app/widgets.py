@@ -1,6 +1,8 @@
 """Small widgets shared by the form: French amounts, labelled combos, keyboard help."""
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import QAbstractSpinBox, QCheckBox, QComboBox, QLineEdit, QWidget
 
@@ -13,8 +15,8 @@ def parse_amount(text: str) -> float | None:
     if not cleaned:
         return None
     value = float(cleaned)
-    if value < 0:
-        raise ValueError("negative")
+    if value < 0 or not math.isfinite(value):
+        raise ValueError("negative or not a number")
     return value
 
 

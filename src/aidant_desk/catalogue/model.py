@@ -39,6 +39,7 @@ class OpenfiscaComputation:
     uses_fiscal_income: bool = False
     uses_parental_income: bool = False
     aggregate: str = "sum"  # sum or max over the household's people, for individual variables
+    counts_unborn: bool = False  # read where the expected child is counted (prime à la naissance)
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,11 @@
 Standard library and jsonschema only: no engine, no Qt.
 """
 from .model import FORMAT_VERSION, HISTORY_MONTHS, SCHEMA, SCHEMA_PATH, Assets, Dossier, Housing, Person, Resource
-from .months import add_months, current_month, first_day, is_month, month_label
+from .months import add_months, current_month, first_day, is_month, month_label, window
 from .validation import InvalidData, Problem, schema_problems
 
 __all__ = [
     "FORMAT_VERSION", "HISTORY_MONTHS", "SCHEMA", "SCHEMA_PATH", "Assets", "Dossier", "Housing", "Person", "Resource",
-    "add_months", "current_month", "first_day", "is_month", "month_label",
+    "add_months", "current_month", "first_day", "is_month", "month_label", "window",
     "InvalidData", "Problem", "schema_problems",
 ]

@@ -13,27 +13,24 @@ from datetime import date
 from typing import Callable
 
 from .model import Dossier, Housing, Person, Resource
-from .months import add_months
+from .months import add_months, window
 
 # The months an income change is applied to: the three before M and M itself.
 SETTLED_MONTHS = 3
 
 
 def _recent_months(month: str) -> list[str]:
-    return [add_months(month, -k) for k in range(SETTLED_MONTHS, -1, -1)]
+    return window(month, SETTLED_MONTHS)
 
 
 def _set_recent(dossier: Dossier, person_id: str, rtype: str, amount: float, month: str) -> tuple[Resource, ...]:
-    """Resources where person's rtype is `amount` over the settled months, unchanged before."""
+    """Resources where person's rtype is `amount` over the settled months, unchanged
+    before (several entries of that type, two jobs say, are added up)."""
     recent = _recent_months(month)
     history = dossier.history(month)
-    kept, found = [], None
-    for r in dossier.resources:
-        if r.person == person_id and r.type == rtype:
-            found = r
-        else:
-            kept.append(r)
-    months = {m: (found.amount(m) if found else 0.0) for m in history}
+    matching = [r for r in dossier.resources if r.person == person_id and r.type == rtype]
+    kept = [r for r in dossier.resources if r not in matching]
+    months = {m: sum(r.amount(m) for r in matching) for m in history}
     months.update({m: float(amount) for m in recent})
     if any(months.values()):
         kept.append(Resource(person=person_id, type=rtype, months=months))

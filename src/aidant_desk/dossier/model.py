@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .months import add_months, is_month
+from .months import add_months, is_month, window
 from .validation import InvalidData, Problem, schema_problems
 
 FORMAT_VERSION = 1
@@ -108,7 +108,8 @@ class Dossier:
 
     @property
     def parents(self) -> list[Person]:
-        return [p for p in self.people if p.role in ("applicant", "spouse")]
+        """The applicant first, then a spouse: openfisca reads the first as the demandeur."""
+        return [self.applicant] + ([self.spouse] if self.spouse else [])
 
     @property
     def children(self) -> list[Person]:
@@ -117,6 +118,21 @@ class Dossier:
     @property
     def others(self) -> list[Person]:
         return [p for p in self.people if p.role == "other"]
+
+    def unborn(self, month: str) -> list[Person]:
+        """Children expected after the first day of the simulated month."""
+        start = date.fromisoformat(month + "-01")
+        return [c for c in self.children if c.birth_date > start]
+
+    def born(self, month: str) -> "Dossier":
+        """The household as benefits see it this month: without the children not yet born."""
+        unborn = {c.id for c in self.unborn(month)}
+        return dataclasses.replace(self, people=tuple(p for p in self.people if p.id not in unborn))
+
+    @property
+    def tax_household(self) -> list[Person]:
+        """The applicant, a spouse and the dependent children: whose income the notice holds."""
+        return self.parents + [c for c in self.children if c.dependent]
 
     @property
     def single_parent(self) -> bool:
@@ -130,7 +146,7 @@ class Dossier:
 
     def history(self, month: str) -> list[str]:
         """The simulated month and the HISTORY_MONTHS before it, oldest first."""
-        return [add_months(month, -k) for k in range(HISTORY_MONTHS, -1, -1)]
+        return window(month, HISTORY_MONTHS)
 
     def with_month(self, month: str) -> "Dossier":
         return dataclasses.replace(self, month=month)
@@ -161,7 +177,9 @@ class Dossier:
         except (OSError, UnicodeDecodeError) as exc:
             raise InvalidData([Problem("", f"fichier illisible ({exc.__class__.__name__})")], str(path)) from None
         try:
-            data = json.loads(text)
+            data = json.loads(text, parse_constant=_refuse_constant)
+        except _NotANumber as exc:
+            raise InvalidData([Problem("", f"« {exc} » n'est pas un nombre : indiquez un montant")], str(path)) from None
         except json.JSONDecodeError as exc:
             message = f"ce n'est pas un JSON valide (ligne {exc.lineno}, colonne {exc.colno})"
             raise InvalidData([Problem("", message)], str(path)) from None
@@ -193,6 +211,15 @@ class Dossier:
         tmp = path.with_name(path.name + ".tmp")
         tmp.write_text(json.dumps(self.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
         tmp.replace(path)
+
+
+class _NotANumber(ValueError):
+    pass
+
+
+def _refuse_constant(name: str):
+    """NaN and Infinity are not amounts; Python's JSON reader would accept them."""
+    raise _NotANumber(name)
 
 
 def _person_dict(p: Person) -> dict:

@@ -22,6 +22,12 @@ def add_months(month: str, delta: int) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
+def window(month: str, before: int, include_current: bool = True) -> list[str]:
+    """The `before` months before `month` (and `month` itself), oldest first."""
+    last = 0 if include_current else 1
+    return [add_months(month, -k) for k in range(before, last - 1, -1)]
+
+
 def first_day(month: str) -> date:
     return date(int(month[:4]), int(month[5:7]), 1)
 

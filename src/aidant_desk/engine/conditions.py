@@ -23,7 +23,10 @@ def caf_parts(dossier: Dossier) -> float:
 
 
 def facts(dossier: Dossier, month: str, fiscal_income: float, eligible_ids: set[str]) -> dict:
-    """Every fact a condition may name (see rules/README.md)."""
+    """Every fact a condition may name (see rules/README.md). A child still expected
+    counts as a pregnancy, not yet as a child."""
+    expecting = bool(dossier.unborn(month)) or any(p.pregnant for p in dossier.people)
+    dossier = dossier.born(month)
     applicant = dossier.applicant
     start = first_day(month)
     commune = communes.by_code(dossier.housing.commune)
@@ -36,7 +39,7 @@ def facts(dossier: Dossier, month: str, fiscal_income: float, eligible_ids: set[
         "household.children": len(dossier.children),
         "household.single_parent": dossier.single_parent,
         "household.couple": dossier.couple != "single",
-        "household.pregnancy": any(p.pregnant for p in dossier.people),
+        "household.pregnancy": expecting,
         "household.monthly_resources": dossier.monthly_resources(month),
         "household.quotient_familial": round(fiscal_income / 12 / caf_parts(dossier), 2),
         "household.fiscal_reference_income": fiscal_income,

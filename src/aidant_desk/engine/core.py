@@ -10,6 +10,7 @@ import numpy as np
 
 from ..catalogue import Aid, Catalogue, default_catalogue
 from ..dossier import Dossier, InvalidData, Problem
+from ..dossier.model import consistency_problems
 from ..formatting import euros
 from . import conditions
 from .results import ELIGIBLE, NOT_ELIGIBLE, AidResult, SimulationResult
@@ -73,7 +74,7 @@ class Engine:
         """Many dossiers in one vectorised simulation; each keeps its own results."""
         month = month or _common_month(dossiers)
         for d in dossiers:
-            self.check(d)
+            self.check(d, month)
         builder = SituationBuilder(self.catalogue, month)
         for d in dossiers:
             builder.add(d)
@@ -88,11 +89,13 @@ class Engine:
             builder.add(d)
         return builder.situation
 
-    def check(self, dossier: Dossier) -> None:
-        """Problems the domain cannot see: references to the catalogue."""
-        unknown = [k for k in dossier.benefits_received if not self.catalogue.has_aid(k)]
-        if unknown:
-            raise InvalidData([Problem(f"benefits_received.{k}", "aide inconnue du catalogue") for k in unknown])
+    def check(self, dossier: Dossier, month: str) -> None:
+        """Dates against the month actually simulated, and references to the catalogue."""
+        problems = consistency_problems(dossier.with_month(month))
+        problems += [Problem(f"benefits_received.{k}", "aide inconnue du catalogue")
+                     for k in dossier.benefits_received if not self.catalogue.has_aid(k)]
+        if problems:
+            raise InvalidData(problems)
 
     # --- internals -----------------------------------------------------------------
     def _run(self, situation: dict) -> _Computed:
@@ -134,6 +137,8 @@ class Engine:
     def _openfisca_result(self, aid: Aid, dossier: Dossier, ids: dict, computed: _Computed, month: str,
                           fiscal_estimated: bool) -> AidResult:
         of = aid.openfisca
+        if of.counts_unborn:
+            ids = ids.get("with_unborn", ids)
         values = self._value(computed, of.variable, _period(of.period, month))
         per_position = [(pid, values[pos]) for pid, pos in self._positions(computed, ids, of.entity)]
         if of.unit == "eligibilite":

@@ -79,7 +79,13 @@ class SimulationResult:
 
     @property
     def monthly_total(self) -> float:
+        """Every monthly aid the household would have, received ones included."""
         return round(sum(a.monthly_amount for a in self.aids), 2)
+
+    @property
+    def new_rights_monthly_total(self) -> float:
+        """The monthly aids not yet received: what the visit can add."""
+        return round(sum(a.monthly_amount for a in self.new_rights), 2)
 
     def to_dict(self) -> dict:
         return {
@@ -89,6 +95,7 @@ class SimulationResult:
             "fiscal_reference_income": self.fiscal_reference_income,
             "fiscal_income_estimated": self.fiscal_income_estimated,
             "monthly_total": self.monthly_total,
+            "new_rights_monthly_total": self.new_rights_monthly_total,
             "notes": list(self.notes),
             "aids": [a.to_dict() for a in self.aids],
         }

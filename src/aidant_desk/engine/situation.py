@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from ..catalogue import Catalogue
-from ..dossier import HISTORY_MONTHS, Dossier, add_months
+from ..dossier import HISTORY_MONTHS, Dossier, window
 
 # Dossier resource type -> openfisca-france input variables. Each benefit reads its
 # own variant: RSA and prime d'activité the net amounts, housing aid the taxable ones
@@ -92,11 +92,11 @@ class Periods:
     @cached_property
     def history(self) -> list[str]:
         """M-13 .. M, oldest first."""
-        return [add_months(self.month, -k) for k in range(HISTORY_MONTHS + 1, -1, -1)]
+        return window(self.month, HISTORY_MONTHS + 1)
 
     @cached_property
     def recent(self) -> list[str]:
-        return [add_months(self.month, -k) for k in range(1, RECENT_MONTHS + 1)]
+        return window(self.month, RECENT_MONTHS, include_current=False)
 
     @cached_property
     def older(self) -> list[str]:
@@ -117,10 +117,13 @@ class Periods:
         return str(int(self.year) - 2)
 
 
-def estimated_fiscal_income(dossier: Dossier, month: str) -> float:
-    """Estimate a revenu fiscal de référence from the 12 months before M."""
-    months = [add_months(month, -k) for k in range(1, HISTORY_MONTHS + 1)]
-    taxable = sum(r.amount(m) for r in dossier.resources if r.type in TAXABLE_RESOURCES for m in months)
+def estimated_fiscal_income(dossier: Dossier, month: str, people=None) -> float:
+    """Estimate a revenu fiscal de référence from the 12 months before M, from the
+    resources of `people` (by default the tax household: parents, dependent children)."""
+    members = {p.id for p in (dossier.tax_household if people is None else people)}
+    months = window(month, HISTORY_MONTHS, include_current=False)
+    taxable = sum(r.amount(m) for r in dossier.resources
+                  if r.type in TAXABLE_RESOURCES and r.person in members for m in months)
     return round(taxable * (1 - STANDARD_DEDUCTION), 2)
 
 
@@ -157,12 +160,20 @@ class SituationBuilder:
         self.households: list[dict] = []
 
     def add(self, dossier: Dossier) -> dict:
+        """The dossier as benefits see it this month; a child still expected is only in a
+        twin household, read for the aids that count an expected child (prime à la naissance)."""
         index = len(self.households)
-        prefix = f"d{index}_"
-        ids = {"persons": {}, "famille": prefix + "famille", "menage": prefix + "menage",
-               "foyer": prefix + "foyer", "extra_familles": [], "extra_foyers": []}
+        born = dossier.born(self.periods.month)
+        ids = self._household(born, f"d{index}_")
+        if len(born.people) != len(dossier.people):
+            ids["with_unborn"] = self._household(dossier, f"d{index}n_")
+        self.households.append(ids)
+        return ids
+
+    def _household(self, dossier: Dossier, prefix: str) -> dict:
+        ids = {"persons": {}, "famille": prefix + "famille", "menage": prefix + "menage", "foyer": prefix + "foyer"}
         p = self.periods
-        # openfisca takes the first parent in person order as the demandeur.
+        # Persons in role order too: some formulas read a group's first member.
         for person in sorted(dossier.people, key=lambda x: ROLE_ORDER[x.role]):
             pid = prefix + person.id
             ids["persons"][person.id] = pid
@@ -172,6 +183,7 @@ class SituationBuilder:
             return [ids["persons"][x.id] for x in people]
 
         dependents = [c for c in dossier.children if c.dependent]
+        # openfisca takes the first parent listed as the demandeur: the applicant.
         famille = {"parents": pids(dossier.parents), "enfants": pids(dependents)}
         famille["rsa_isolement_recent"] = _per_month(p.history, bool(dossier.recently_separated))
         income, _ = fiscal_income(dossier, p.month)
@@ -184,26 +196,28 @@ class SituationBuilder:
         self.situation["foyers_fiscaux"][ids["foyer"]] = {
             "declarants": pids(declarants),
             "personnes_a_charge": pids(dependents),
-            # Year N-1 taken equal to N-2: without it openfisca rebuilds N-1 from the few
-            # months of that year the situation holds (logement social reads both years).
-            "rfr": {p.fiscal_year: income, p.previous_year: income},
+            "rfr": self._rfr(income),
         }
         # A cohabiting spouse, an independent child or another adult: own famille and foyer.
-        alone = [x for x in dossier.people if x not in declarants and x not in dependents]
-        for person in alone:
+        for person in dossier.people:
+            if person in declarants or person in dependents:
+                continue
             pid = ids["persons"][person.id]
             if person.role == "spouse":
-                self.situation["foyers_fiscaux"][pid + "_foyer"] = {"declarants": [pid], "rfr": {p.fiscal_year: 0.0, p.previous_year: 0.0}}
-                ids["extra_foyers"].append(pid + "_foyer")
+                # The couple's notice (or estimate) is on the applicant's foyer.
+                self.situation["foyers_fiscaux"][pid + "_foyer"] = {"declarants": [pid], "rfr": self._rfr(0.0)}
             else:
+                own = estimated_fiscal_income(dossier, p.month, [person])
                 self.situation["familles"][pid + "_famille"] = {"parents": [pid]}
-                self.situation["foyers_fiscaux"][pid + "_foyer"] = {"declarants": [pid]}
-                ids["extra_familles"].append(pid + "_famille")
-                ids["extra_foyers"].append(pid + "_foyer")
+                self.situation["foyers_fiscaux"][pid + "_foyer"] = {"declarants": [pid], "rfr": self._rfr(own)}
 
         self.situation["menages"][ids["menage"]] = self._menage(dossier, ids, pids)
-        self.households.append(ids)
         return ids
+
+    def _rfr(self, income: float) -> dict:
+        # Year N-1 taken equal to N-2: without it openfisca rebuilds N-1 from the few
+        # months of that year the situation holds (logement social reads both years).
+        return {self.periods.fiscal_year: income, self.periods.previous_year: income}
 
     def _fiscal_months(self) -> list[str]:
         """The months family benefits may read their base at: the history and year M."""
