@@ -361,3 +361,23 @@ def test_any_insee_code_is_kept_and_an_unknown_name_is_named(qtbot, window):
     assert form.to_data()["housing"]["commune"] == "75101"
     form.commune.setText("Trifouillis-les-Oies")
     assert any("« Trifouillis-les-Oies » introuvable" in p for p in form.input_problems())
+
+
+def test_a_dead_engine_is_reported_and_the_form_kept(qtbot, catalogue, home):
+    from aidant_desk.app.engine_client import EngineClient
+    from aidant_desk.app.main_window import MainWindow
+
+    client = EngineClient()
+    client.start()
+    win = MainWindow(catalogue, client, MONTH)
+    qtbot.addWidget(win)
+    qtbot.waitUntil(lambda: client.is_ready, timeout=ENGINE_TIMEOUT_MS)
+    win.load_dossier(example("personne_seule_sans_revenu"))
+    client._process.kill()
+    with qtbot.waitSignal(client.failed, timeout=10_000):
+        win.form.rent.setText("500")
+        win.form.flush()
+    assert not client.is_ready
+    assert "Le moteur de calcul s'est arrêté" in win.results.summary.text()
+    assert win.form.rent.value() == 500
+    client.stop()
