@@ -163,24 +163,22 @@ class AgendaPanel(QWidget):
             self._say("Choisissez un créneau libre.", error=True)
             return None
         bring = "\n".join(x.strip() for x in self.desk_bring.text().split(",") if x.strip())
-        try:
-            booked = self.agenda.book_desk(slot.start, slot.counselor, what_to_bring=bring)
-        except AgendaError as error:
-            self._say(str(error), error=True)
-            return None
-        self._say(f"Rendez-vous réservé : {when(booked.start)} avec {booked.with_whom}. Il figure sur le récapitulatif.")
-        self._select(booked)
-        return booked
+        return self._take("réservé", lambda: self.agenda.book_desk(slot.start, slot.counselor, what_to_bring=bring))
 
     def record_partner(self) -> Appointment | None:
         start = self.partner_when.dateTime().toPython().replace(tzinfo=PARIS)
+        return self._take("noté", lambda: self.agenda.record_partner(
+            start, self.partner.currentText().strip(), self.partner_place.text().strip(),
+            what_to_bring=self.partner_bring.toPlainText()))
+
+    def _take(self, verb: str, booking) -> Appointment | None:
+        """Run a booking; a refusal is said in French, a success goes on the handout."""
         try:
-            booked = self.agenda.record_partner(start, self.partner.currentText().strip(), self.partner_place.text().strip(),
-                                                what_to_bring=self.partner_bring.toPlainText())
+            booked = booking()
         except AgendaError as error:
             self._say(str(error), error=True)
             return None
-        self._say(f"Rendez-vous noté : {when(booked.start)} avec {booked.with_whom}. Il figure sur le récapitulatif.")
+        self._say(f"Rendez-vous {verb} : {when(booked.start)} avec {booked.with_whom}. Il figure sur le récapitulatif.")
         self._select(booked)
         return booked
 
