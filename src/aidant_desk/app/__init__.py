@@ -9,8 +9,10 @@ SMOKE_TIMEOUT_S = 180
 
 
 def _application():
+    from PySide6.QtCore import QLocale
     from PySide6.QtWidgets import QApplication
 
+    QLocale.setDefault(QLocale(QLocale.Language.French, QLocale.Country.France))  # dates, decimals, dialogs
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Aidant Desk")
     app.setOrganizationName("Aidant Desk")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from PySide6.QtCore import QDate, QStringListModel, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QLocale, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCompleter,
     QDateEdit,
@@ -57,6 +57,7 @@ class PersonRow:
         self.activity = ChoiceCombo(ACTIVITIES, "Situation professionnelle", help_of("person.activity"))
         self.disability = describe(QDoubleSpinBox(), "Taux d'incapacité (%)", help_of("person.disability_rate"))
         self.disability.setDecimals(1)
+        self.disability.setLocale(QLocale(QLocale.Language.French, QLocale.Country.France))  # 80,0 %
         self.disability.setRange(0, 100)
         self.disability.setSuffix(" %")
         self.pregnant = checkbox("Enceinte", "Grossesse en cours", help_of("person.pregnant"))
