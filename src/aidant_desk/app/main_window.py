@@ -199,10 +199,10 @@ class MainWindow(QMainWindow):
             self.engine_label.setText("Calcul en cours…" if busy else f"Moteur prêt — openfisca-france {self.engine.version}")
 
     def engine_replied(self, reply: Reply) -> None:
-        if reply.error:
-            target = {"simulate": self.results.show_message, "compare": self.comparison.summary.setText,
-                      "ladder": self.earnings.cliffs.setText}[reply.kind]
-            target(reply.error, error=True) if reply.kind == "simulate" else target(reply.error)
+        if reply.error:  # shown where the counselor was looking for that result
+            show_error = {"simulate": lambda text: self.results.show_message(text, error=True),
+                          "compare": self.comparison.summary.setText, "ladder": self.earnings.cliffs.setText}
+            show_error[reply.kind](reply.error)
             return
         if reply.kind == "simulate":
             self.results.show_result(reply.value)

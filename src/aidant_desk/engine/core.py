@@ -59,8 +59,8 @@ class Engine:
 
     def __init__(self, catalogue: Catalogue | None = None):
         self.catalogue = catalogue or default_catalogue()
-        self.tbs = tax_benefit_system()
-        self.last_requests: dict = {}
+        tax_benefit_system()  # load it now: every later simulation is warm
+        self.last_requests: dict = {}  # (variable, period) asked of openfisca, for the benchmark
 
     # --- public entry points -----------------------------------------------------
     def simulate(self, dossier: Dossier, month: str | None = None) -> SimulationResult:
@@ -75,19 +75,20 @@ class Engine:
         month = month or _common_month(dossiers)
         for d in dossiers:
             self.check(d, month)
-        builder = SituationBuilder(self.catalogue, month)
-        for d in dossiers:
-            builder.add(d)
+        builder = self._builder(dossiers, month)
         computed = self._run(builder.situation)
-        self.last_requests: dict = {}  # (variable, period) asked of openfisca, for the benchmark
+        self.last_requests = {}
         return [self._results(d, ids, computed, month) for d, ids in zip(dossiers, builder.households)]
 
     def situation(self, dossiers: list[Dossier], month: str) -> dict:
         """The openfisca situation the engine builds (for the benchmark and debugging)."""
+        return self._builder(dossiers, month).situation
+
+    def _builder(self, dossiers: list[Dossier], month: str) -> SituationBuilder:
         builder = SituationBuilder(self.catalogue, month)
         for d in dossiers:
             builder.add(d)
-        return builder.situation
+        return builder
 
     def check(self, dossier: Dossier, month: str) -> None:
         """Dates against the month actually simulated, and references to the catalogue."""

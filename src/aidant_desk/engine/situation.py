@@ -103,6 +103,12 @@ class Periods:
         """M-13 .. M-4: months where past benefits are inputs, not computed."""
         return [m for m in self.history if m not in self.recent and m != self.month]
 
+    @cached_property
+    def family_base_months(self) -> list[str]:
+        """The months family benefits may read their base at: the history and year M."""
+        year = [f"{self.year}-{m:02d}" for m in range(1, 13)]
+        return sorted(set(self.history) | set(year))
+
     @property
     def year(self) -> str:
         return self.month[:4]
@@ -188,7 +194,7 @@ class SituationBuilder:
         famille["rsa_isolement_recent"] = _per_month(p.history, bool(dossier.recently_separated))
         income, _ = fiscal_income(dossier, p.month)
         # The revenu fiscal de référence stands for the family benefits' base (revenus N-2).
-        famille["prestations_familiales_base_ressources"] = _per_month(self._fiscal_months(), income)
+        famille["prestations_familiales_base_ressources"] = _per_month(p.family_base_months, income)
         self._past_benefits(dossier, famille, entity="famille", holder=True)
         self.situation["familles"][ids["famille"]] = famille
 
@@ -218,11 +224,6 @@ class SituationBuilder:
         # Year N-1 taken equal to N-2: without it openfisca rebuilds N-1 from the few
         # months of that year the situation holds (logement social reads both years).
         return {self.periods.fiscal_year: income, self.periods.previous_year: income}
-
-    def _fiscal_months(self) -> list[str]:
-        """The months family benefits may read their base at: the history and year M."""
-        year = [f"{self.periods.year}-{m:02d}" for m in range(1, 13)]
-        return sorted(set(self.periods.history) | set(year))
 
     def _person(self, dossier: Dossier, person) -> dict:
         p = self.periods
