@@ -27,8 +27,29 @@ def short_month(month: str) -> str:
     return f"{SHORT_MONTHS[int(month[5:]) - 1]} {month[2:4]}"
 
 
-class ResourcesGrid(QWidget):
+class _TableEditor(QWidget):
+    """A table with its buttons underneath; removing the selected row is a change."""
+
     changed = Signal()
+
+    def _lay_out(self, *buttons: QPushButton) -> None:
+        row = QHBoxLayout()
+        for b in buttons:
+            row.addWidget(b)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.table)
+        layout.addLayout(row)
+
+    def _remove_current(self) -> None:
+        row = self.table.currentRow()
+        if row >= 0:
+            self.table.removeRow(row)
+            self.changed.emit()
+
+
+class ResourcesGrid(_TableEditor):
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -46,14 +67,7 @@ class ResourcesGrid(QWidget):
         self.remove_button.clicked.connect(self._remove_current)
         self.copy_button.clicked.connect(self.copy_to_previous_months)
         self.table.itemChanged.connect(self._item_changed)
-        buttons = QHBoxLayout()
-        for b in (self.add_button, self.remove_button, self.copy_button):
-            buttons.addWidget(b)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.table)
-        layout.addLayout(buttons)
+        self._lay_out(self.add_button, self.remove_button, self.copy_button)
         self.months: list[str] = []
         self._people: list[tuple[str, str]] = []
         self._filling = False
@@ -106,12 +120,6 @@ class ResourcesGrid(QWidget):
         self._filling = False
         self.changed.emit()
         return row
-
-    def _remove_current(self) -> None:
-        row = self.table.currentRow()
-        if row >= 0:
-            self.table.removeRow(row)
-            self.changed.emit()
 
     def _cell(self, row: int, col: int) -> str:
         item = self.table.item(row, col)
@@ -198,10 +206,8 @@ class ResourcesGrid(QWidget):
             self._filling = False
 
 
-class BenefitsEditor(QWidget):
+class BenefitsEditor(_TableEditor):
     """Benefits the household already receives: aid and monthly amount."""
-
-    changed = Signal()
 
     def __init__(self, catalogue: Catalogue, parent=None):
         super().__init__(parent)
@@ -217,14 +223,7 @@ class BenefitsEditor(QWidget):
         remove = describe(QPushButton("Retirer"), "Retirer l'aide perçue sélectionnée")
         add.clicked.connect(lambda: self.add_row())
         remove.clicked.connect(self._remove_current)
-        buttons = QHBoxLayout()
-        buttons.addWidget(add)
-        buttons.addWidget(remove)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.table)
-        layout.addLayout(buttons)
+        self._lay_out(add, remove)
 
     def add_row(self, aid_id: str | None = None, amount: float | None = None) -> int:
         row = self.table.rowCount()
@@ -237,11 +236,6 @@ class BenefitsEditor(QWidget):
         self.table.setItem(row, 1, QTableWidgetItem(amount_text(amount)))
         self.changed.emit()
         return row
-
-    def _remove_current(self) -> None:
-        if self.table.currentRow() >= 0:
-            self.table.removeRow(self.table.currentRow())
-            self.changed.emit()
 
     def problems(self) -> list[str]:
         out = []
