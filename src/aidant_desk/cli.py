@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from .dossier import InvalidData, current_month, is_month, month_label
+from .dossier import InvalidData, current_month, is_month
 
 EXIT_INVALID = 2
 EXIT_FILE = 3

@@ -27,12 +27,24 @@ from PySide6.QtWidgets import (
 )
 
 from ..agenda import PARIS, PARTNERS, Agenda, AgendaError, Appointment, export_ics, when
-from .widgets import describe
+from .widgets import date_edit, describe
 
 
 def _day(edit: QDateEdit) -> date:
     d = edit.date()
     return date(d.year(), d.month(), d.day())
+
+
+def _moment_edit(name: str, days_ahead: int, hour: int) -> QDateTimeEdit:
+    edit = describe(QDateTimeEdit(), name)
+    edit.setDisplayFormat("dd/MM/yyyy HH:mm")
+    edit.setDateTime(QDateTime(QDate.currentDate().addDays(days_ahead), QTime(hour, 0)))
+    return edit
+
+
+def _paris(edit: QDateTimeEdit) -> datetime:
+    """The typed wall-clock time, in Paris."""
+    return edit.dateTime().toPython().replace(tzinfo=PARIS)
 
 
 class AgendaPanel(QWidget):
@@ -46,9 +58,7 @@ class AgendaPanel(QWidget):
         self.message.setWordWrap(True)
 
         desk = QGroupBox("Rendez-vous au guichet France Services")
-        self.day = describe(QDateEdit(), "Jour du rendez-vous")
-        self.day.setDisplayFormat("dd/MM/yyyy")
-        self.day.setCalendarPopup(True)
+        self.day = date_edit("Jour du rendez-vous")
         self.day.setDate(QDate.currentDate().addDays(1))
         self.slots = describe(QComboBox(), "Créneau libre", "Les créneaux libres du jour, par conseiller.")
         self.desk_bring = describe(QLineEdit(), "À apporter (séparer par des virgules)")
@@ -63,9 +73,7 @@ class AgendaPanel(QWidget):
         self.partner = describe(QComboBox(), "Partenaire")
         self.partner.setEditable(True)
         self.partner.addItems(PARTNERS)
-        self.partner_when = describe(QDateTimeEdit(), "Date et heure")
-        self.partner_when.setDisplayFormat("dd/MM/yyyy HH:mm")
-        self.partner_when.setDateTime(QDateTime(QDate.currentDate().addDays(7), QTime(9, 0)))
+        self.partner_when = _moment_edit("Date et heure", days_ahead=7, hour=9)
         self.partner_place = describe(QLineEdit(), "Lieu", "Adresse de l'agence ou « par téléphone ».")
         self.partner_bring = describe(QPlainTextEdit(), "À apporter (une ligne par document)")
         self.partner_bring.setMaximumHeight(60)
@@ -83,9 +91,7 @@ class AgendaPanel(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.move_when = describe(QDateTimeEdit(), "Nouvelle date et heure")
-        self.move_when.setDisplayFormat("dd/MM/yyyy HH:mm")
-        self.move_when.setDateTime(QDateTime(QDate.currentDate().addDays(2), QTime(10, 0)))
+        self.move_when = _moment_edit("Nouvelle date et heure", days_ahead=2, hour=10)
         buttons = QHBoxLayout()
         self.print_button = describe(QPushButton("Mettre sur le récapitulatif"), "Imprimer ce rendez-vous sur le récapitulatif")
         self.move_button = describe(QPushButton("Déplacer"), "Déplacer le rendez-vous sélectionné")
@@ -166,7 +172,7 @@ class AgendaPanel(QWidget):
         return self._take("réservé", lambda: self.agenda.book_desk(slot.start, slot.counselor, what_to_bring=bring))
 
     def record_partner(self) -> Appointment | None:
-        start = self.partner_when.dateTime().toPython().replace(tzinfo=PARIS)
+        start = _paris(self.partner_when)
         return self._take("noté", lambda: self.agenda.record_partner(
             start, self.partner.currentText().strip(), self.partner_place.text().strip(),
             what_to_bring=self.partner_bring.toPlainText()))
@@ -196,7 +202,7 @@ class AgendaPanel(QWidget):
         appointment_id = self._current_id()
         if appointment_id is None:
             return
-        start = self.move_when.dateTime().toPython().replace(tzinfo=PARIS)
+        start = _paris(self.move_when)
         try:
             moved = self.agenda.move(appointment_id, start)
         except AgendaError as error:

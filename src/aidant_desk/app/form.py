@@ -8,7 +8,6 @@ from datetime import date
 from PySide6.QtCore import QDate, QLocale, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCompleter,
-    QDateEdit,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -27,17 +26,9 @@ from ..catalogue.visibility import condition_holds, relevant_questions
 from ..dossier import FORMAT_VERSION, is_month
 from ..labels import ACTIVITIES, COUPLE, HOUSING_STATUS, ROLES, SCHOOL_LEVELS
 from .resources_grid import BenefitsEditor, ResourcesGrid
-from .widgets import AmountEdit, ChoiceCombo, EnterMovesOn, checkbox, describe
+from .widgets import AmountEdit, ChoiceCombo, EnterMovesOn, checkbox, date_edit, describe
 
 SECTIONS = (("foyer", "Foyer"), ("logement", "Logement"), ("ressources", "Ressources"), ("situation", "Situation"))
-
-
-def _date_edit(name: str, help_text: str = "") -> QDateEdit:
-    edit = describe(QDateEdit(), name, help_text)
-    edit.setDisplayFormat("dd/MM/yyyy")
-    edit.setCalendarPopup(True)
-    edit.setMinimumDate(QDate(1900, 1, 1))
-    return edit
 
 
 class PersonRow:
@@ -52,7 +43,7 @@ class PersonRow:
         self.first_name = describe(QLineEdit(), "Prénom (facultatif)", "N'est jamais imprimé par défaut.")
         self.first_name.setMaximumWidth(90)
         self.role = ChoiceCombo(ROLES, "Place dans le foyer")
-        self.birth = _date_edit("Date de naissance", help_of("person.birth_date")
+        self.birth = date_edit("Date de naissance", help_of("person.birth_date")
                                 or "Pour un enfant à naître, la date prévue.")
         self.activity = ChoiceCombo(ACTIVITIES, "Situation professionnelle", help_of("person.activity"))
         self.disability = describe(QDoubleSpinBox(), "Taux d'incapacité (%)", help_of("person.disability_rate"))
@@ -274,7 +265,7 @@ class DossierForm(QWidget):
         self.charges = AmountEdit("Charges mensuelles", help_of("housing.charges"))
         self.shared = checkbox("Colocation", "Colocation", help_of("housing.shared"))
         self.commune = CommuneEdit(help_text=help_of("housing.commune"))
-        self.move_in = _date_edit("Date d'entrée dans le logement", help_of("housing.move_in_date"))
+        self.move_in = date_edit("Date d'entrée dans le logement", help_of("housing.move_in_date"))
         self.resources = ResourcesGrid()
         self.fiscal_income = AmountEdit("Revenu fiscal de référence N-2", help_of("fiscal_reference_income"))
         self.fiscal_income.setPlaceholderText("inconnu : sera estimé")

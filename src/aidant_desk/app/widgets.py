@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtWidgets import QAbstractSpinBox, QCheckBox, QComboBox, QLineEdit, QWidget
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
+from PySide6.QtWidgets import QAbstractSpinBox, QCheckBox, QComboBox, QDateEdit, QLineEdit, QWidget
 
 from ..formatting import number
 
@@ -34,6 +34,15 @@ def describe(widget: QWidget, name: str, help_text: str = "") -> QWidget:
         widget.setAccessibleDescription(help_text)
         widget.setWhatsThis(help_text)
     return widget
+
+
+def date_edit(name: str, help_text: str = "") -> QDateEdit:
+    """A date typed or picked the French way (28/11/2026)."""
+    edit = describe(QDateEdit(), name, help_text)
+    edit.setDisplayFormat("dd/MM/yyyy")
+    edit.setCalendarPopup(True)
+    edit.setMinimumDate(QDate(1900, 1, 1))
+    return edit
 
 
 class AmountEdit(QLineEdit):
