@@ -2,12 +2,14 @@
 
 Standard library and jsonschema only: no engine, no Qt.
 """
-from .model import FORMAT_VERSION, HISTORY_MONTHS, SCHEMA, SCHEMA_PATH, Assets, Dossier, Housing, Person, Resource
+from .model import (FORMAT_VERSION, GROSS_TYPES, HISTORY_MONTHS, SCHEMA, SCHEMA_PATH, Assets, Dossier, Housing,
+                    MonthlyAmounts, NoticeIncome, Person, Resource)
 from .months import add_months, current_month, first_day, is_month, month_label, window
 from .validation import InvalidData, Problem, schema_problems
 
 __all__ = [
-    "FORMAT_VERSION", "HISTORY_MONTHS", "SCHEMA", "SCHEMA_PATH", "Assets", "Dossier", "Housing", "Person", "Resource",
+    "FORMAT_VERSION", "GROSS_TYPES", "HISTORY_MONTHS", "SCHEMA", "SCHEMA_PATH", "Assets", "Dossier", "Housing",
+    "MonthlyAmounts", "NoticeIncome", "Person", "Resource",
     "add_months", "current_month", "first_day", "is_month", "month_label", "window",
     "InvalidData", "Problem", "schema_problems",
 ]

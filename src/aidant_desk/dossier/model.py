@@ -12,10 +12,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from .migration import upgrade
 from .months import add_months, is_month, window
 from .validation import InvalidData, Problem, schema_problems
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 SCHEMA_PATH = Path(__file__).with_name("dossier.schema.json")
 SCHEMA: dict = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
@@ -36,6 +37,9 @@ class Person:
     student_grant: bool = False
     dependent: bool = True
     parental_income: float | None = None  # a student's parents' revenu brut global N-2
+    shared_custody: bool = False  # a child in garde alternée
+    ass_work_history: bool = False  # 5 years of salaried work in the 10 before the last contract (ASS)
+    alimony_paid: float = 0.0  # monthly, to someone outside the household
 
     def age(self, on: date) -> int:
         """Age in whole years on a date; negative for a child not yet born."""
@@ -54,6 +58,10 @@ class Housing:
     shared: bool = False
     commune: str | None = None
     move_in_date: date | None = None
+    landlord_family: bool = False  # the landlord is a close relative: no housing aid
+    room_only: bool = False
+    hosting_contribution: bool = False  # hosted against a contribution to costs
+    loan_date: date | None = None  # a home-buyer's loan signature date
 
     @property
     def departement(self) -> str | None:
@@ -69,12 +77,40 @@ class Resource:
     type: str
     same_every_month: float | None = None
     months: dict[str, float] = field(default_factory=dict)
+    basis: str = "net"  # "gross" when the person reads a gross amount (a pension statement)
+    self_employment_kind: str = "services"  # services, sales, liberal: amounts are the turnover
 
     def amount(self, month: str) -> float:
         """Net amount for one month; the shortcut wins over a month left empty."""
         if month in self.months:
             return float(self.months[month])
         return float(self.same_every_month or 0.0)
+
+
+# Resource types whose amount may be typed gross: openfisca derives their net by its own rules.
+GROSS_TYPES = ("wages", "unemployment", "pension")
+
+
+@dataclass(frozen=True)
+class MonthlyAmounts:
+    """A benefit already received: one amount every month, and months that differ."""
+
+    same_every_month: float = 0.0
+    months: dict[str, float] = field(default_factory=dict)
+
+    def amount(self, month: str) -> float:
+        return float(self.months.get(month, self.same_every_month))
+
+
+@dataclass(frozen=True)
+class NoticeIncome:
+    """One declarant's incomes of year N-2 as the tax notice lists them (declared, before deductions)."""
+
+    person: str
+    wages: float = 0.0
+    pensions: float = 0.0
+    unemployment: float = 0.0
+    self_employment: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -92,7 +128,8 @@ class Dossier:
     resources: tuple[Resource, ...] = ()
     fiscal_reference_income: float | None = None
     assets: Assets = Assets()
-    benefits_received: dict[str, float] = field(default_factory=dict)
+    benefits_received: dict[str, MonthlyAmounts] = field(default_factory=dict)
+    tax_notice_incomes: tuple[NoticeIncome, ...] = ()
     month: str | None = None
     label: str = ""
     life_events: tuple[str, ...] = ()
@@ -157,7 +194,9 @@ class Dossier:
     # --- JSON ------------------------------------------------------------------
     @classmethod
     def from_dict(cls, data: Any, source: str = "") -> "Dossier":
-        """Validate then build; raises InvalidData listing every problem in French."""
+        """Upgrade an older format, validate, then build; raises InvalidData listing every
+        problem in French."""
+        data = upgrade(data)
         problems = schema_problems(data, SCHEMA)
         if problems:
             raise InvalidData(problems, source)
@@ -202,7 +241,10 @@ class Dossier:
         if self.fiscal_reference_income is not None:
             data["fiscal_reference_income"] = self.fiscal_reference_income
         data["assets"] = dataclasses.asdict(self.assets)
-        data["benefits_received"] = dict(self.benefits_received)
+        data["benefits_received"] = {k: _benefit_dict(v) for k, v in self.benefits_received.items()}
+        if self.tax_notice_incomes:
+            data["tax_notice_incomes"] = [
+                {k: v for k, v in dataclasses.asdict(n).items() if k == "person" or v} for n in self.tax_notice_incomes]
         return data
 
     def save(self, path: str | Path) -> None:
@@ -222,19 +264,24 @@ def _refuse_constant(name: str):
     raise _NotANumber(name)
 
 
+# Fields written only when they differ from their default, so that files stay short.
+_PERSON_OPTIONAL = {"first_name": "", "parental_income": None, "shared_custody": False,
+                    "ass_work_history": False, "alimony_paid": 0.0}
+_HOUSING_OPTIONAL = {"landlord_family": False, "room_only": False, "hosting_contribution": False}
+
+
 def _person_dict(p: Person) -> dict:
     data = dataclasses.asdict(p)
     data["birth_date"] = p.birth_date.isoformat()
-    for optional in ("first_name", "parental_income"):
-        if data[optional] in ("", None):
-            del data[optional]
-    return data
+    return {k: v for k, v in data.items() if k not in _PERSON_OPTIONAL or v != _PERSON_OPTIONAL[k]}
 
 
 def _housing_dict(h: Housing) -> dict:
     data = dataclasses.asdict(h)
-    data["move_in_date"] = h.move_in_date.isoformat() if h.move_in_date else None
-    return {k: v for k, v in data.items() if v is not None}
+    for key in ("move_in_date", "loan_date"):
+        data[key] = data[key].isoformat() if data[key] else None
+    return {k: v for k, v in data.items()
+            if v is not None and (k not in _HOUSING_OPTIONAL or v != _HOUSING_OPTIONAL[k])}
 
 
 def _resource_dict(r: Resource) -> dict:
@@ -243,7 +290,24 @@ def _resource_dict(r: Resource) -> dict:
         data["same_every_month"] = r.same_every_month
     if r.months:
         data["months"] = dict(sorted(r.months.items()))
+    if r.basis != "net":
+        data["basis"] = r.basis
+    if r.type == "self_employment":
+        data["self_employment_kind"] = r.self_employment_kind
     return data
+
+
+def _benefit_dict(b: MonthlyAmounts) -> float | dict:
+    if not b.months:
+        return b.same_every_month
+    return {"same_every_month": b.same_every_month, "months": dict(sorted(b.months.items()))}
+
+
+def _benefit(raw) -> MonthlyAmounts:
+    if isinstance(raw, dict):
+        return MonthlyAmounts(float(raw.get("same_every_month", 0.0)),
+                              {k: float(v) for k, v in raw.get("months", {}).items()})
+    return MonthlyAmounts(float(raw))
 
 
 def _parse_date(text: str) -> date:
@@ -269,8 +333,9 @@ def _build(data: dict) -> Dossier:
         fields = {k: v for k, v in raw.items() if k != "birth_date"}
         people.append(Person(birth_date=birth or date(1900, 1, 1), **fields))
     raw_housing = dict(data.get("housing", {}))
-    if "move_in_date" in raw_housing:
-        raw_housing["move_in_date"] = checked_date(raw_housing["move_in_date"], "housing.move_in_date")
+    for key in ("move_in_date", "loan_date"):
+        if key in raw_housing:
+            raw_housing[key] = checked_date(raw_housing[key], f"housing.{key}")
     if problems:
         raise InvalidData(problems)
     return Dossier(
@@ -284,12 +349,15 @@ def _build(data: dict) -> Dossier:
                 type=r["type"],
                 same_every_month=r.get("same_every_month"),
                 months={k: float(v) for k, v in r.get("months", {}).items()},
+                basis=r.get("basis", "net"),
+                self_employment_kind=r.get("self_employment_kind", "services"),
             )
             for r in data.get("resources", [])
         ),
         fiscal_reference_income=data.get("fiscal_reference_income"),
         assets=Assets(**data.get("assets", {})),
-        benefits_received={k: float(v) for k, v in data.get("benefits_received", {}).items()},
+        benefits_received={k: _benefit(v) for k, v in data.get("benefits_received", {}).items()},
+        tax_notice_incomes=tuple(NoticeIncome(**n) for n in data.get("tax_notice_incomes", [])),
         month=data.get("month"),
         label=data.get("label", ""),
         life_events=tuple(data.get("life_events", [])),
@@ -317,6 +385,18 @@ def consistency_problems(d: Dossier) -> list[Problem]:
             problems.append(Problem(f"resources[{i}].person", f"aucune personne n'a l'identifiant « {r.person} »"))
         if r.same_every_month is None and not r.months:
             problems.append(Problem(f"resources[{i}]", "indiquez same_every_month ou des montants dans months"))
+        if r.basis == "gross" and r.type not in GROSS_TYPES:
+            problems.append(Problem(f"resources[{i}].basis", "un montant brut n'est admis que pour un salaire, une allocation chômage ou une retraite"))
+    declarants = {p.id for p in d.parents}
+    seen = set()
+    for i, n in enumerate(d.tax_notice_incomes):
+        if n.person not in declarants:
+            problems.append(Problem(f"tax_notice_incomes[{i}].person", f"« {n.person} » n'est ni le demandeur ni son conjoint"))
+        if n.person in seen:
+            problems.append(Problem(f"tax_notice_incomes[{i}].person", f"« {n.person} » figure deux fois"))
+        seen.add(n.person)
+    if d.housing.loan_date and d.housing.status != "first_time_buyer":
+        problems.append(Problem("housing.loan_date", "la date du prêt ne vaut que pour un accédant (first_time_buyer)"))
     if d.month:
         start = _parse_date(d.month + "-01")
         for i, p in enumerate(d.people):
