@@ -47,7 +47,7 @@ def mutated(path, value):
 DELETE = object()
 
 CASES = [
-    (("format_version",), 2, "format_version", "doit valoir 1"),
+    (("format_version",), 3, "format_version", "doit valoir 2"),
     (("format_version",), DELETE, "format_version", "champ obligatoire manquant"),
     (("people",), [], "people", "au moins 1"),
     (("people", 0, "role"), "boss", "people[0].role", "valeur « boss » inconnue"),

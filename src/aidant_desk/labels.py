@@ -35,7 +35,7 @@ SCHOOL_LEVELS = {
 
 RESOURCE_TYPES = {
     "wages": "Salaire",
-    "self_employment": "Revenu d'indépendant",
+    "self_employment": "Indépendant (chiffre d'affaires)",
     "unemployment": "Allocation chômage",
     "pension": "Retraite",
     "sick_pay": "Indemnités maladie",
@@ -45,4 +45,18 @@ RESOURCE_TYPES = {
     "training": "Rémunération de formation",
     "invalidity_pension": "Pension d'invalidité",
     "rental_income": "Revenus locatifs",
+}
+
+# Resource amounts as typed: net (the default) or gross, for the types GROSS_TYPES allows.
+AMOUNT_BASES = {"net": "nets", "gross": "bruts"}
+
+# A micro-entrepreneur's activity: its amounts are the turnover (chiffre d'affaires).
+SELF_EMPLOYMENT_KINDS = {"services": "services", "sales": "vente", "liberal": "libéral"}
+
+# The incomes of the N-2 tax notice, per declarant (tax_notice_incomes), with their box.
+NOTICE_INCOMES = {
+    "wages": "Salaires (1AJ)",
+    "pensions": "Retraites (1AS)",
+    "unemployment": "Chômage (1AP)",
+    "self_employment": "CA micro",
 }

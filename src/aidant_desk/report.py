@@ -11,12 +11,13 @@ SECTIONS = (
     ("eligible", "Aides possibles"),
     ("to_check", "Aides à vérifier avec la personne"),
     ("not_eligible", "Aides non ouvertes"),
+    ("unavailable", "Aides qui n'existaient pas à cette date"),
 )
 
 
 def amount_text(aid: AidResult) -> str:
     """'196,12 € par mois', 'droit ouvert', '8 séances'."""
-    if aid.status == "not_eligible":
+    if aid.status in ("not_eligible", "unavailable"):
         return "—"
     if aid.amount is None:
         return PERIODICITY_LABELS["droit"]
@@ -25,7 +26,8 @@ def amount_text(aid: AidResult) -> str:
     if aid.unit == "participation":
         return f"participation de {euros(aid.amount)} {PERIODICITY_LABELS.get(aid.periodicity, '')}".strip()
     text = f"{euros(aid.amount)} {PERIODICITY_LABELS.get(aid.periodicity, '')}".strip()
-    return text + (" (estimation)" if aid.estimated else "")
+    text += " (estimation)" if aid.estimated else ""
+    return text + (" — ou bien" if aid.alternative_to else "")
 
 
 def results_table(result: SimulationResult) -> str:

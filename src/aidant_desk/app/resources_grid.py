@@ -1,11 +1,13 @@
 """Resources as a grid (one row per person and resource type, the 12 previous months
-and the current one), and the benefits already received."""
+and the current one), the benefits already received, and the detail of the tax notice."""
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -14,13 +16,25 @@ from PySide6.QtWidgets import (
 )
 
 from ..catalogue import Catalogue
-from ..dossier import window
+from ..dossier import GROSS_TYPES, add_months, window
 from ..dossier.model import HISTORY_MONTHS
-from ..labels import RESOURCE_TYPES
-from .widgets import ChoiceCombo, amount_text, describe, parse_amount
+from ..labels import AMOUNT_BASES, NOTICE_INCOMES, RESOURCE_TYPES, SELF_EMPLOYMENT_KINDS
+from .widgets import AmountEdit, ChoiceCombo, amount_text, checkbox, describe, parse_amount
 
 SHORT_MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
-PERSON_COL, TYPE_COL, SAME_COL, FIRST_MONTH_COL = 0, 1, 2, 3
+PERSON_COL, TYPE_COL, NATURE_COL, SAME_COL, FIRST_MONTH_COL = 0, 1, 2, 3, 4
+# The benefits editor shows the months before the simulated one that the RSA and the
+# prime d'activité look back on; other months of a loaded dossier are kept as they are.
+BENEFIT_MONTHS = 3
+
+
+def nature_choices(rtype: str) -> dict[str, str]:
+    """What the amounts of a resource are: net or gross, or a self-employed activity's turnover."""
+    if rtype == "self_employment":
+        return SELF_EMPLOYMENT_KINDS
+    if rtype in GROSS_TYPES:
+        return AMOUNT_BASES
+    return {"net": AMOUNT_BASES["net"]}
 
 
 def short_month(month: str) -> str:
@@ -55,7 +69,9 @@ class ResourcesGrid(_TableEditor):
         super().__init__(parent)
         self.table = QTableWidget(0, FIRST_MONTH_COL + HISTORY_MONTHS + 1)
         describe(self.table, "Ressources par personne et par mois",
-                 "Montants nets. « Même montant » remplit les 13 mois ; chaque mois peut ensuite être corrigé.")
+                 "Montants nets, ou bruts pour un salaire, le chômage ou une retraite (colonne « Nature ») ; "
+                 "pour un indépendant, le chiffre d'affaires et le genre d'activité. "
+                 "« Même montant » remplit les 13 mois ; chaque mois peut ensuite être corrigé.")
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setMinimumHeight(150)
@@ -77,7 +93,7 @@ class ResourcesGrid(_TableEditor):
         """Months are columns oldest first; data is kept by month when M changes."""
         data = self.to_data() if self.months else []
         self.months = window(month, HISTORY_MONTHS)
-        headers = ["Personne", "Ressource", "Même montant"] + [short_month(m) for m in self.months]
+        headers = ["Personne", "Ressource", "Nature", "Même montant"] + [short_month(m) for m in self.months]
         headers[-1] += " (mois en cours)"
         self.table.setHorizontalHeaderLabels(headers)
         if data:
@@ -102,7 +118,7 @@ class ResourcesGrid(_TableEditor):
             combo.blockSignals(False)
 
     # --- rows -----------------------------------------------------------------------
-    def add_row(self, person: str | None = None, rtype: str = "wages") -> int:
+    def add_row(self, person: str | None = None, rtype: str = "wages", nature: str | None = None) -> int:
         row = self.table.rowCount()
         self.table.insertRow(row)
         who = ChoiceCombo({pid: label for pid, label in self._people}, "Personne qui perçoit la ressource")
@@ -110,16 +126,37 @@ class ResourcesGrid(_TableEditor):
             who.set_value(person)
         kind = ChoiceCombo(RESOURCE_TYPES, "Type de ressource")
         kind.set_value(rtype)
+        what = ChoiceCombo({}, "Nature des montants",
+                           "Nets ou bruts (salaire, chômage, retraite) ; pour un indépendant, le chiffre d'affaires "
+                           "de prestations de services, de vente de marchandises ou d'une profession libérale.")
+        self._set_natures(what, kind.value(), nature)
         who.currentIndexChanged.connect(lambda *_: self.changed.emit())
-        kind.currentIndexChanged.connect(lambda *_: self.changed.emit())
+        kind.currentIndexChanged.connect(lambda *_: self._type_changed(kind, what))
+        what.currentIndexChanged.connect(lambda *_: self.changed.emit())
         self.table.setCellWidget(row, PERSON_COL, who)
         self.table.setCellWidget(row, TYPE_COL, kind)
+        self.table.setCellWidget(row, NATURE_COL, what)
         self._filling = True
         for col in range(SAME_COL, self.table.columnCount()):
             self.table.setItem(row, col, QTableWidgetItem(""))
         self._filling = False
         self.changed.emit()
         return row
+
+    @staticmethod
+    def _set_natures(combo: ChoiceCombo, rtype: str, current: str | None) -> None:
+        choices = nature_choices(rtype)
+        combo.blockSignals(True)
+        combo.clear()
+        for value, label in choices.items():
+            combo.addItem(label, value)
+        combo.set_value(current if current in choices else next(iter(choices)))
+        combo.setEnabled(len(choices) > 1)
+        combo.blockSignals(False)
+
+    def _type_changed(self, kind: ChoiceCombo, what: ChoiceCombo) -> None:
+        self._set_natures(what, kind.value(), what.value())
+        self.changed.emit()
 
     def _cell(self, row: int, col: int) -> str:
         item = self.table.item(row, col)
@@ -180,8 +217,13 @@ class ResourcesGrid(_TableEditor):
             amounts = self._amounts(row)
             if not any(amounts):
                 continue
-            entry = {"person": self.table.cellWidget(row, PERSON_COL).value(),
-                     "type": self.table.cellWidget(row, TYPE_COL).value()}
+            rtype = self.table.cellWidget(row, TYPE_COL).value()
+            nature = self.table.cellWidget(row, NATURE_COL).value()
+            entry = {"person": self.table.cellWidget(row, PERSON_COL).value(), "type": rtype}
+            if rtype == "self_employment":
+                entry["self_employment_kind"] = nature
+            elif nature == "gross":
+                entry["basis"] = "gross"
             if len(set(amounts)) == 1:
                 entry["same_every_month"] = amounts[0]
             else:
@@ -194,7 +236,11 @@ class ResourcesGrid(_TableEditor):
         self.table.setRowCount(0)
         self._filling = False
         for r in resources:
-            row = self.add_row(r["person"], r["type"])
+            if r["type"] == "self_employment":
+                nature = r.get("self_employment_kind", "services")
+            else:
+                nature = r.get("basis", "net")
+            row = self.add_row(r["person"], r["type"], nature)
             self._filling = True
             same = r.get("same_every_month")
             months = r.get("months", {})
@@ -207,16 +253,22 @@ class ResourcesGrid(_TableEditor):
 
 
 class BenefitsEditor(_TableEditor):
-    """Benefits the household already receives: aid and monthly amount."""
+    """Benefits the household already receives: aid, monthly amount, and the amounts of
+    the months before the simulated one when they differ (empty: the same)."""
+
+    AMOUNT_COL, FIRST_MONTH_COL = 1, 2
 
     def __init__(self, catalogue: Catalogue, parent=None):
         super().__init__(parent)
         self._choices = {a.id: a.label for a in catalogue.aids if a.periodicity == "mensuelle"}
-        self.table = QTableWidget(0, 2)
-        describe(self.table, "Aides déjà perçues", "Les aides que la personne touche déjà, avec leur montant mensuel.")
-        self.table.setHorizontalHeaderLabels(["Aide", "Montant mensuel"])
+        self.table = QTableWidget(0, self.FIRST_MONTH_COL + BENEFIT_MONTHS)
+        describe(self.table, "Aides déjà perçues",
+                 "Les aides que la personne touche déjà : le montant de chaque mois, puis, s'il était différent, "
+                 "celui des 3 mois précédents (vide : le même montant ; 0 : rien versé ce mois-là).")
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.setMaximumHeight(140)
         self.table.itemChanged.connect(lambda _: self.changed.emit())
         add = describe(QPushButton("Ajouter une aide perçue"), "Ajouter une aide déjà perçue")
@@ -224,41 +276,169 @@ class BenefitsEditor(_TableEditor):
         add.clicked.connect(lambda: self.add_row())
         remove.clicked.connect(self._remove_current)
         self._lay_out(add, remove)
+        self.months: list[str] = []
 
-    def add_row(self, aid_id: str | None = None, amount: float | None = None) -> int:
+    def set_month(self, month: str) -> None:
+        """The month columns are the BENEFIT_MONTHS before M; amounts stay on their months."""
+        data = self.to_data() if self.months else {}
+        self.months = [add_months(month, -n) for n in range(BENEFIT_MONTHS, 0, -1)]
+        self.table.setHorizontalHeaderLabels(["Aide", "Chaque mois"] + [short_month(m) for m in self.months])
+        for col in range(self.FIRST_MONTH_COL, self.table.columnCount()):
+            self.table.horizontalHeaderItem(col).setToolTip(
+                "Montant de ce mois s'il était différent ; vide : le même que chaque mois.")
+        if data:
+            self.set_data(data)
+
+    def add_row(self, aid_id: str | None = None, amount: float | None = None,
+                months: dict[str, float] | None = None) -> int:
         row = self.table.rowCount()
+        self.table.blockSignals(True)
         self.table.insertRow(row)
         combo = ChoiceCombo(self._choices, "Aide perçue")
         if aid_id:
             combo.set_value(aid_id)
         combo.currentIndexChanged.connect(lambda *_: self.changed.emit())
         self.table.setCellWidget(row, 0, combo)
-        self.table.setItem(row, 1, QTableWidgetItem(amount_text(amount)))
+        months = dict(months or {})
+        same = QTableWidgetItem(amount_text(amount))
+        for col, month in enumerate(self.months, start=self.FIRST_MONTH_COL):
+            value = months.pop(month, None)
+            self.table.setItem(row, col, QTableWidgetItem(amount_text(value)))
+        # Months outside the columns (a file may give a year of them) go back out unchanged.
+        same.setData(Qt.ItemDataRole.UserRole, months)
+        self.table.setItem(row, self.AMOUNT_COL, same)
+        self.table.blockSignals(False)
         self.changed.emit()
         return row
+
+    def _text(self, row: int, col: int) -> str:
+        item = self.table.item(row, col)
+        return item.text() if item else ""
 
     def problems(self) -> list[str]:
         out = []
         for row in range(self.table.rowCount()):
-            text = self.table.item(row, 1).text() if self.table.item(row, 1) else ""
-            try:
-                parse_amount(text)
-            except ValueError:
-                out.append(f"Aides déjà perçues, ligne {row + 1} : montant invalide « {text} »")
+            for col in range(self.AMOUNT_COL, self.table.columnCount()):
+                text = self._text(row, col)
+                try:
+                    parse_amount(text)
+                except ValueError:
+                    where = "" if col == self.AMOUNT_COL else f", {self.table.horizontalHeaderItem(col).text()}"
+                    out.append(f"Aides déjà perçues, ligne {row + 1}{where} : montant invalide « {text} »")
         return out
 
-    def to_data(self) -> dict[str, float]:
-        data = {}
+    def _amount(self, row: int, col: int) -> float | None:
+        try:
+            return parse_amount(self._text(row, col))
+        except ValueError:
+            return None
+
+    def to_data(self) -> dict[str, float | dict]:
+        """A number per aid, or {same_every_month, months} when some month differs."""
+        data: dict[str, float | dict] = {}
         for row in range(self.table.rowCount()):
-            item = self.table.item(row, 1)
-            try:
-                amount = parse_amount(item.text() if item else "")
-            except ValueError:
-                amount = None
-            data[self.table.cellWidget(row, 0).value()] = amount or 0.0
+            same = self._amount(row, self.AMOUNT_COL) or 0.0
+            item = self.table.item(row, self.AMOUNT_COL)
+            months = dict((item.data(Qt.ItemDataRole.UserRole) if item else None) or {})
+            for col, month in enumerate(self.months, start=self.FIRST_MONTH_COL):
+                value = self._amount(row, col)
+                if value is not None:
+                    months[month] = value
+            months = {m: v for m, v in sorted(months.items()) if v != same}
+            aid = self.table.cellWidget(row, 0).value()
+            data[aid] = {"same_every_month": same, "months": months} if months else same
         return data
 
-    def set_data(self, benefits: dict[str, float]) -> None:
+    def set_data(self, benefits: dict) -> None:
+        """Either shape of the dossier: a monthly amount, or {same_every_month, months}."""
         self.table.setRowCount(0)
-        for aid_id, amount in benefits.items():
-            self.add_row(aid_id, amount)
+        for aid_id, value in benefits.items():
+            if isinstance(value, dict):
+                self.add_row(aid_id, value.get("same_every_month", 0.0), value.get("months") or {})
+            else:
+                self.add_row(aid_id, value)
+
+
+class NoticeEditor(QWidget):
+    """The optional detail of the N-2 tax notice: one line per declarant (the applicant,
+    and a married or pacsé spouse), the incomes declared by category. `toggle` (give the
+    detail or not) is laid out by the form, beside its label; this widget is the grid."""
+
+    changed = Signal()
+    DECLARANTS = 2
+
+    def __init__(self, help_text: str = "", parent=None):
+        super().__init__(parent)
+        self.toggle = checkbox("Donner le détail par déclarant", "Détail de l'avis d'impôt N-2", help_text)
+        self.detail = QWidget()
+        grid = QGridLayout(self.detail)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(6)
+        grid.setVerticalSpacing(2)
+        for col, title in enumerate(NOTICE_INCOMES.values(), start=1):
+            grid.addWidget(QLabel(title), 0, col)
+        self.names: list[QLabel] = []
+        self.fields: list[dict[str, AmountEdit]] = []
+        for line in range(1, self.DECLARANTS + 1):
+            name = QLabel()
+            grid.addWidget(name, line, 0)
+            fields = {}
+            for col, (key, title) in enumerate(NOTICE_INCOMES.items(), start=1):
+                edit = AmountEdit(title)
+                edit.setMaximumWidth(110)
+                edit.valueChanged.connect(self.changed.emit)
+                grid.addWidget(edit, line, col)
+                fields[key] = edit
+            self.names.append(name)
+            self.fields.append(fields)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.detail)
+        self.toggle.toggled.connect(self._toggled)
+        self.detail.hide()
+        self._declarants: list[tuple[str, str]] = []
+
+    def _toggled(self, on: bool) -> None:
+        self.detail.setVisible(on)
+        self.changed.emit()
+
+    def set_declarants(self, declarants: list[tuple[str, str]]) -> None:
+        """(person id, name shown): the applicant first. Amounts stay on their line."""
+        self._declarants = declarants[: self.DECLARANTS]
+        for line, (name, fields) in enumerate(zip(self.names, self.fields)):
+            shown = line < len(self._declarants)
+            name.setVisible(shown)
+            for key, edit in fields.items():
+                edit.setVisible(shown)
+                if shown:
+                    who = self._declarants[line][1]
+                    describe(edit, f"Avis N-2, {who} : {NOTICE_INCOMES[key]}")
+            if shown:
+                name.setText(self._declarants[line][1])
+
+    def amount_fields(self) -> list[AmountEdit]:
+        return [edit for fields in self.fields[: len(self._declarants)] for edit in fields.values()]
+
+    def problems(self) -> list[str]:
+        if not self.toggle.isChecked():
+            return []
+        return [f"{edit.accessibleName()} : montant invalide" for edit in self.amount_fields() if not edit.is_valid()]
+
+    def to_data(self) -> list[dict]:
+        """Entries only when the detail is given; a declarant left empty is left out."""
+        if not self.toggle.isChecked():
+            return []
+        out = []
+        for (pid, _), fields in zip(self._declarants, self.fields):
+            entry = {key: edit.value() for key, edit in fields.items() if edit.value()}
+            if entry:
+                out.append({"person": pid, **entry})
+        return out
+
+    def set_data(self, entries: list[dict]) -> None:
+        by_person = {e.get("person"): e for e in entries if isinstance(e, dict)}
+        for line, fields in enumerate(self.fields):
+            pid = self._declarants[line][0] if line < len(self._declarants) else None
+            for key, edit in fields.items():
+                edit.set_value(by_person.get(pid, {}).get(key) or None)
+        self.toggle.setChecked(bool(entries))

@@ -15,14 +15,18 @@ from .widgets import describe
 
 GROUPS = (
     ("new", "Nouveaux droits possibles", "#0b6e2e"),
+    ("alternative", "Ou bien, à la place (ne se cumule pas)", "#0b6e2e"),
     ("received", "Aides déjà perçues", "#34495e"),
     ("to_check", "À vérifier avec la personne", "#8a5a00"),
     ("not_eligible", "Non ouvertes", "#666666"),
+    ("unavailable", "N'existaient pas à cette date", "#666666"),
 )
 
 
 def group_of(aid) -> str:
     if aid.status == "eligible":
+        if aid.alternative_to:
+            return "alternative"
         return "received" if aid.already_received else "new"
     return aid.status
 
@@ -84,7 +88,7 @@ class ResultsPanel(QWidget):
             group.setFont(0, bold)
             group.setForeground(0, QBrush(QColor(color)))
             self.tree.addTopLevelItem(group)
-            if key == "not_eligible":
+            if key in ("not_eligible", "unavailable"):
                 # Folded by default: its rows are built when the counselor opens it.
                 self._pending[id(group)] = aids
                 group.setChildIndicatorPolicy(QTreeWidgetItem.ChildIndicatorPolicy.ShowIndicator)

@@ -2,12 +2,12 @@
 from .export import export_catalogue
 from .loader import default_catalogue, load_catalogue, rules_dir
 from .model import (
-    CATEGORY_LABELS, PERIODICITY_LABELS, Aid, Catalogue, Condition, ConditionsComputation,
+    CATEGORY_LABELS, PERIODICITY_LABELS, Aid, Alternative, Catalogue, Condition, ConditionsComputation,
     Criterion, LifeEvent, OpenfiscaComputation, Question,
 )
 
 __all__ = [
     "export_catalogue", "default_catalogue", "load_catalogue", "rules_dir",
-    "CATEGORY_LABELS", "PERIODICITY_LABELS", "Aid", "Catalogue", "Condition",
+    "CATEGORY_LABELS", "PERIODICITY_LABELS", "Aid", "Alternative", "Catalogue", "Condition",
     "ConditionsComputation", "Criterion", "LifeEvent", "OpenfiscaComputation", "Question",
 ]

@@ -11,6 +11,7 @@ import yaml
 from ..dossier.validation import InvalidData, Problem, schema_problems
 from .model import (
     Aid,
+    Alternative,
     Catalogue,
     Condition,
     ConditionsComputation,
@@ -122,11 +123,30 @@ def load_catalogue(rules: Path | None = None) -> Catalogue:
     if qdata is not None and _checked(qpath, qdata, load_schema(rules, "questions"), problems):
         questions = [Question(**q) for q in qdata["questions"]]
 
+    alternatives: list[Alternative] = []
+    apath = rules / "alternatives.yaml"
+    adata = _read_yaml(apath, problems) if apath.exists() else {"alternatives": []}
+    if adata is not None and _checked(apath, adata, load_schema(rules, "alternatives"), problems):
+        alternatives = [Alternative(a["id"], tuple(tuple(o) for o in a["options"]), a["reason"], dict(a["legal_source"]))
+                        for a in adata["alternatives"]]
+
     problems.extend(_cross_reference_problems(aids, events, questions))
+    problems.extend(_alternative_problems(alternatives, {a.id for a in aids}))
     if problems:
         raise InvalidData(problems, str(rules))
     events.sort(key=lambda e: (e.order, e.id))
-    return Catalogue(tuple(aids), tuple(events), tuple(questions))
+    return Catalogue(tuple(aids), tuple(events), tuple(questions), tuple(alternatives))
+
+
+def _alternative_problems(alternatives: list[Alternative], aid_ids: set[str]) -> list[Problem]:
+    problems = []
+    for i, group in enumerate(alternatives):
+        for aid in group.aids:
+            if aid not in aid_ids:
+                problems.append(Problem(f"alternatives.yaml › alternatives[{i}].options", f"aide « {aid} » inconnue"))
+        if len(set(group.aids)) != len(group.aids):
+            problems.append(Problem(f"alternatives.yaml › alternatives[{i}].options", "une aide figure dans deux options"))
+    return problems
 
 
 def _cross_reference_problems(aids: list[Aid], events: list[LifeEvent], questions: list[Question]) -> list[Problem]:

@@ -118,10 +118,25 @@ class Question:
 
 
 @dataclass(frozen=True)
+class Alternative:
+    """Aids the law does not let a person add up: one option or another (rules/alternatives.yaml)."""
+
+    id: str
+    options: tuple[tuple[str, ...], ...]
+    reason: str
+    legal_source: dict
+
+    @property
+    def aids(self) -> tuple[str, ...]:
+        return tuple(a for option in self.options for a in option)
+
+
+@dataclass(frozen=True)
 class Catalogue:
     aids: tuple[Aid, ...]
     life_events: tuple[LifeEvent, ...]
     questions: tuple[Question, ...]
+    alternatives: tuple[Alternative, ...] = ()
 
     def aid(self, aid_id: str) -> Aid:
         return self._aids_by_id()[aid_id]

@@ -387,7 +387,13 @@ def consistency_problems(d: Dossier) -> list[Problem]:
             problems.append(Problem(f"resources[{i}]", "indiquez same_every_month ou des montants dans months"))
         if r.basis == "gross" and r.type not in GROSS_TYPES:
             problems.append(Problem(f"resources[{i}].basis", "un montant brut n'est admis que pour un salaire, une allocation chômage ou une retraite"))
-    declarants = {p.id for p in d.parents}
+    bases: dict[tuple[str, str], set[str]] = {}
+    for r in d.resources:
+        bases.setdefault((r.person, r.type), set()).add(r.basis)
+    for (person, rtype), kinds in bases.items():
+        if len(kinds) > 1:
+            problems.append(Problem("resources", f"« {person} » a des montants {rtype} nets et bruts : choisissez l'un ou l'autre"))
+    declarants = {p.id for p in d.people if p.role in ("applicant", "spouse")}
     seen = set()
     for i, n in enumerate(d.tax_notice_incomes):
         if n.person not in declarants:

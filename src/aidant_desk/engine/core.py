@@ -13,8 +13,10 @@ from ..dossier import Dossier, InvalidData, Problem
 from ..dossier.model import consistency_problems
 from ..formatting import euros
 from . import conditions
-from .results import ELIGIBLE, NOT_ELIGIBLE, AidResult, SimulationResult
-from .situation import SituationBuilder, fiscal_income
+from .alternatives import apply_alternatives
+from .incomes import SolutionCache
+from .results import ELIGIBLE, NOT_ELIGIBLE, UNAVAILABLE, AidResult, SimulationResult
+from .situation import Periods, SituationBuilder, notice_estimated
 
 OPENFISCA_FRANCE_VERSION = version("OpenFisca-France")
 OPENFISCA_CORE_VERSION = version("OpenFisca-Core")
@@ -24,8 +26,13 @@ _HOUSEHOLD_ENTITY = {"famille": "famille", "menage": "menage", "foyer_fiscal": "
 
 NO_AMOUNT_REASON = "Le calcul ne donne aucun montant pour cette situation (ressources ou conditions)."
 ELIGIBLE_REASON = "Les conditions sont remplies pour la situation décrite."
+UNAVAILABLE_REASON = ("Cette aide n'existait pas à cette date, ou openfisca-france n'en a pas les règles "
+                      "pour cette date.")
 ESTIMATE_NOTE = ("Revenu fiscal de référence N-2 inconnu : estimé à {income} à partir des 12 derniers mois. "
                  "Les aides qui en dépendent sont des estimations.")
+# The first month simulated: openfisca-france's parameters and the history the engine
+# feeds (N-3 incomes, 13 months back) are complete from there.
+FIRST_MONTH = "2015-01"
 
 
 @lru_cache(maxsize=1)
@@ -46,6 +53,13 @@ def build_simulation(situation: dict):
     return build(tax_benefit_system(), situation)
 
 
+def _openfisca_errors() -> tuple[type[Exception], ...]:
+    """What openfisca raises for a period where a rule did not exist yet."""
+    from openfisca_core.errors import ParameterNotFoundError
+
+    return (ParameterNotFoundError,)
+
+
 @dataclass
 class _Computed:
     """Raw arrays from one simulation, indexed by entity position."""
@@ -61,6 +75,7 @@ class Engine:
         self.catalogue = catalogue or default_catalogue()
         tax_benefit_system()  # load it now: every later simulation is warm
         self.last_requests: dict = {}  # (variable, period) asked of openfisca, for the benchmark
+        self.incomes = SolutionCache()  # solved gross and N-2 incomes, per household
 
     # --- public entry points -----------------------------------------------------
     def simulate(self, dossier: Dossier, month: str | None = None) -> SimulationResult:
@@ -76,13 +91,19 @@ class Engine:
         for d in dossiers:
             self.check(d, month)
         builder = self._builder(dossiers, month)
-        computed = self._run(builder.situation)
+        try:
+            computed = self._run(builder)
+        except _openfisca_errors() as error:  # a base openfisca cannot build for that month
+            raise InvalidData([Problem("month", f"openfisca-france ne sait pas simuler « {month} » ({error.__class__.__name__})")]) from None
         self.last_requests = {}
         return [self._results(d, ids, computed, month) for d, ids in zip(dossiers, builder.households)]
 
     def situation(self, dossiers: list[Dossier], month: str) -> dict:
-        """The openfisca situation the engine builds (for the benchmark and debugging)."""
-        return self._builder(dossiers, month).situation
+        """The openfisca situation the engine computes on, incomes solved (for the
+        benchmark, debugging and replay elsewhere)."""
+        builder = self._builder(dossiers, month)
+        builder.simulation(build_simulation, self.incomes)
+        return builder.situation
 
     def _builder(self, dossiers: list[Dossier], month: str) -> SituationBuilder:
         builder = SituationBuilder(self.catalogue, month)
@@ -93,24 +114,38 @@ class Engine:
     def check(self, dossier: Dossier, month: str) -> None:
         """Dates against the month actually simulated, and references to the catalogue."""
         problems = consistency_problems(dossier.with_month(month))
+        if month < FIRST_MONTH:
+            problems.append(Problem("month", f"le calcul commence en janvier 2015 : « {month} » est trop ancien"))
         problems += [Problem(f"benefits_received.{k}", "aide inconnue du catalogue")
                      for k in dossier.benefits_received if not self.catalogue.has_aid(k)]
         if problems:
             raise InvalidData(problems)
 
     # --- internals -----------------------------------------------------------------
-    def _run(self, situation: dict) -> _Computed:
-        simulation = build_simulation(situation)
+    def _run(self, builder: SituationBuilder) -> _Computed:
+        simulation = builder.simulation(build_simulation, self.incomes)
         index = {key: {eid: i for i, eid in enumerate(pop.ids)} for key, pop in simulation.populations.items()}
         return _Computed(simulation, index)
 
     def _value(self, computed: _Computed, variable: str, period: str):
+        """openfisca's array, or None where a rule of it did not exist at that period."""
         # openfisca caches each (variable, period): criteria shared by aids cost once.
         self.last_requests.setdefault((variable, period))
-        return computed.simulation.calculate(variable, period)
+        try:
+            return computed.simulation.calculate(variable, period)
+        except _openfisca_errors():
+            return None
 
     def _results(self, dossier: Dossier, ids: dict, computed: _Computed, month: str) -> SimulationResult:
-        income, estimated = fiscal_income(dossier, month)
+        estimated = notice_estimated(dossier)
+        foyer = computed.index["foyer_fiscal"][ids["foyer"]]
+        rfr = self._value(computed, "rfr", Periods(month).fiscal_year)
+        if rfr is None:
+            raise InvalidData([Problem("month", f"openfisca-france ne sait pas calculer l'impôt de l'année N-2 de « {month} »")])
+        # The counselor's figure when typed (openfisca's recomputed rfr equals it within
+        # a cent or so); openfisca's estimate otherwise.
+        typed = dossier.fiscal_reference_income
+        income = float(typed) if typed is not None else round(float(rfr[foyer]), 2)
         results: dict[str, AidResult] = {}
         for aid in self.catalogue.openfisca_aids:
             results[aid.id] = self._openfisca_result(aid, dossier, ids, computed, month, estimated)
@@ -121,7 +156,7 @@ class Engine:
         notes = (ESTIMATE_NOTE.format(income=euros(income)),) if estimated else ()
         return SimulationResult(
             month=month,
-            aids=tuple(results[a.id] for a in self.catalogue.aids),
+            aids=apply_alternatives(tuple(results[a.id] for a in self.catalogue.aids), self.catalogue.alternatives),
             fiscal_reference_income=income,
             fiscal_income_estimated=estimated,
             openfisca_france_version=OPENFISCA_FRANCE_VERSION,
@@ -141,6 +176,8 @@ class Engine:
         if of.counts_unborn:
             ids = ids.get("with_unborn", ids)
         values = self._value(computed, of.variable, _period(of.period, month))
+        if values is None:
+            return _unavailable(aid, of.unit)
         per_position = [(pid, values[pos]) for pid, pos in self._positions(computed, ids, of.entity)]
         if of.unit == "eligibilite":
             eligible = any(bool(v) for _, v in per_position)
@@ -174,10 +211,17 @@ class Engine:
             positions = self._positions(computed, ids, criterion.entity)
             if criterion.entity == "individu" and aid.openfisca.entity != "individu":
                 positions = positions[:1]  # a household aid: read for the applicant, who comes first
+            if values is None:
+                continue  # a criterion of a later law: the aid's own rule decides
             holds = [bool(np.asarray(values[pos]).item()) == criterion.expected for _, pos in positions]
             if not any(holds):
                 return criterion.fail
         return NO_AMOUNT_REASON
+
+
+def _unavailable(aid: Aid, unit: str) -> AidResult:
+    return AidResult(aid_id=aid.id, label=aid.label, category=aid.category, status=UNAVAILABLE, amount=None,
+                     periodicity=aid.periodicity, unit=unit, reason=UNAVAILABLE_REASON)
 
 
 def _parental_income_missing(dossier: Dossier) -> bool:

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-ELIGIBLE, TO_CHECK, NOT_ELIGIBLE = "eligible", "to_check", "not_eligible"
-STATUS_LABELS = {ELIGIBLE: "éligible", TO_CHECK: "à vérifier", NOT_ELIGIBLE: "non éligible"}
+ELIGIBLE, TO_CHECK, NOT_ELIGIBLE, UNAVAILABLE = "eligible", "to_check", "not_eligible", "unavailable"
+STATUS_LABELS = {ELIGIBLE: "éligible", TO_CHECK: "à vérifier", NOT_ELIGIBLE: "non éligible",
+                 UNAVAILABLE: "n'existait pas à cette date"}
 
 
 @dataclass(frozen=True)
@@ -12,7 +13,7 @@ class AidResult:
     aid_id: str
     label: str
     category: str
-    status: str  # eligible, to_check, not_eligible
+    status: str  # eligible, to_check, not_eligible, unavailable (the aid did not exist that month)
     amount: float | None  # euros (or sessions); None for a right with no amount
     periodicity: str  # mensuelle, annuelle, ponctuelle, droit
     unit: str  # euros, eligibilite, seances
@@ -22,6 +23,9 @@ class AidResult:
     computed_by: str = "openfisca-france"  # or "conditions"
     beneficiaries: tuple[tuple[str, float], ...] = ()  # (person id, amount) for individual aids
     to_confirm: tuple[str, ...] = ()
+    # Eligible, but the law lets the person have only one of it and `alternative_to`
+    # (the better one): shown as « ou bien », never added to a total.
+    alternative_to: str | None = None
 
     @property
     def eligible(self) -> bool:
@@ -29,12 +33,12 @@ class AidResult:
 
     @property
     def is_new_right(self) -> bool:
-        return self.status == ELIGIBLE and not self.already_received
+        return self.status == ELIGIBLE and not self.already_received and self.alternative_to is None
 
     @property
     def monthly_amount(self) -> float:
-        """Contribution to a monthly total: monthly aids only, euros only."""
-        if self.status != ELIGIBLE or self.unit != "euros" or self.periodicity != "mensuelle":
+        """Contribution to a monthly total: monthly aids only, euros only, one of alternatives."""
+        if self.status != ELIGIBLE or self.unit != "euros" or self.periodicity != "mensuelle" or self.alternative_to:
             return 0.0
         return self.amount or 0.0
 

@@ -8,41 +8,59 @@ The traps this module handles (see shared/reference/openfisca-aids.md):
   0 over M-3..M-1 (their own base would be circular); other monthly benefits are set
   to the declared amount, or 0, from M-4 back, and openfisca computes M-3..M-1 as if
   the present situation held.
-- Family benefits, school grants, chèque énergie read the fiscal income of year N-2:
-  the dossier's revenu fiscal de référence, or an estimate from the last 12 months.
+- Family benefits, school grants, chèque énergie read the incomes of year N-2: they are
+  given by declarant and category, from the notice's detail or split from the RFR, and
+  openfisca builds every base (rfr, prestations_familiales_base_ressources) itself.
+- Gross amounts are the source of net and taxable ones: found from the net typed.
 - Only typed values go in (a text given to a boolean reads as true).
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from functools import cached_property
 
 from ..catalogue import Catalogue
 from ..dossier import HISTORY_MONTHS, Dossier, window
+from .incomes import NET_TOLERANCE, RFR_TOLERANCE, Household, SolutionCache, Unknown, solve
 
-# Dossier resource type -> openfisca-france input variables. Each benefit reads its
-# own variant: RSA and prime d'activité the net amounts, housing aid the taxable ones
-# over the rolling year, ASPA the gross pension. The dossier records net amounts; the
-# taxable and gross variants take the same value (for modest incomes, the only
-# difference is CSG/CRDS, from which most are exempt or which is a few per cent).
-RESOURCE_VARIABLES = {
-    "wages": ("salaire_net", "salaire_imposable"),
-    "self_employment": ("rpns_auto_entrepreneur_benefice",),
-    "unemployment": ("chomage_net", "chomage_imposable"),
-    "pension": ("retraite_nette", "retraite_imposable", "retraite_brute"),
-    "sick_pay": ("indemnites_journalieres",),
-    "alimony": ("pensions_alimentaires_percues",),
-    "grant": ("bourse_enseignement_sup",),
-    "internship": ("indemnites_stage",),
-    "training": ("revenus_stage_formation_pro",),
-    "invalidity_pension": ("pensions_invalidite",),
-    "rental_income": ("revenus_locatifs",),
+# Monthly resources -> the openfisca-france input each one feeds: its source variable.
+MONTHLY_INPUT = {
+    "sick_pay": "indemnites_journalieres_maladie",
+    "alimony": "pensions_alimentaires_percues",
+    "grant": "bourse_enseignement_sup",
+    "internship": "indemnites_stage",
+    "training": "revenus_stage_formation_pro",
+    "invalidity_pension": "pensions_invalidite",
+    "rental_income": "revenus_locatifs",
+}
+# Resources whose source is the gross amount: (gross input, the net openfisca derives
+# from it, a first guess of net / gross for the inversion).
+GROSS_INPUT = {
+    "wages": ("salaire_de_base", "salaire_net", 0.78),
+    "unemployment": ("chomage_brut", "chomage_net", 0.93),
+    "pension": ("retraite_brute", "retraite_nette", 0.91),
+}
+# A micro-entrepreneur's monthly turnover, by kind of activity.
+TURNOVER_INPUT = {
+    "services": "rpns_auto_entrepreneur_CA_bic",
+    "sales": "rpns_auto_entrepreneur_CA_achat_revente",
+    "liberal": "rpns_auto_entrepreneur_CA_bnc",
 }
 
-# Resources that make up taxable income, for the N-2 estimate.
-TAXABLE_RESOURCES = {"wages", "self_employment", "unemployment", "pension", "sick_pay", "alimony", "invalidity_pension", "rental_income"}
-# The 10 % standard deduction on wages and pensions, to estimate a revenu fiscal de référence.
-STANDARD_DEDUCTION = 0.10
+# The tax notice of year N-2: resource type -> category, category -> openfisca input.
+NOTICE_CATEGORY = {"wages": "wages", "pension": "pensions", "unemployment": "unemployment",
+                   "self_employment": "self_employment"}
+NOTICE_TAXABLE = {"wages": "salaire_imposable", "pensions": "retraite_imposable", "unemployment": "chomage_imposable"}
+NOTICE_TURNOVER = {
+    "services": "rpns_micro_entreprise_CA_bic_service_imp",
+    "sales": "rpns_micro_entreprise_CA_bic_vente_imp",
+    "liberal": "rpns_micro_entreprise_CA_bnc_imp",
+}
+# With an RFR and no resource to split it by, it goes to the applicant's category.
+ACTIVITY_CATEGORY = {"retired": "pensions", "job_seeker": "unemployment", "self_employed": "self_employment"}
+# openfisca's rfr is about 90 % of declared incomes (the 10 % deduction): the first guess.
+RFR_SHARE_GUESS = 0.9
 
 ACTIVITY = {
     "employed": "actif",
@@ -109,6 +127,26 @@ class Periods:
         year = [f"{self.year}-{m:02d}" for m in range(1, 13)]
         return sorted(set(self.history) | set(year))
 
+    @cached_property
+    def notice_months(self) -> list[str]:
+        """Months whose taxable incomes come from the N-2 notice: every month of N-3 and
+        N-2, and the months of N-1 before the history (which has the months' own amounts)."""
+        years = [self.fiscal_year_before, self.fiscal_year]
+        months = [f"{y}-{m:02d}" for y in years for m in range(1, 13)]
+        months += [f"{self.previous_year}-{m:02d}" for m in range(1, 13)
+                   if f"{self.previous_year}-{m:02d}" < self.history[0]]
+        return months
+
+    @cached_property
+    def gross_months(self) -> list[str]:
+        """History months whose amounts are the person's own (not the notice's)."""
+        notice = set(self.notice_months)
+        return [m for m in self.history if m not in notice]
+
+    @property
+    def notice_years(self) -> list[str]:
+        return [self.fiscal_year_before, self.fiscal_year, self.previous_year]
+
     @property
     def year(self) -> str:
         return self.month[:4]
@@ -122,22 +160,31 @@ class Periods:
         """Year N-2, the tax notice's year of income."""
         return str(int(self.year) - 2)
 
+    @property
+    def fiscal_year_before(self) -> str:
+        """Year N-3: months of year N-1 read family benefits' base there."""
+        return str(int(self.year) - 3)
 
-def estimated_fiscal_income(dossier: Dossier, month: str, people=None) -> float:
-    """Estimate a revenu fiscal de référence from the 12 months before M, from the
-    resources of `people` (by default the tax household: parents, dependent children)."""
-    members = {p.id for p in (dossier.tax_household if people is None else people)}
+
+def notice_estimated(dossier: Dossier) -> bool:
+    """Whether the N-2 incomes are estimated from the last 12 months (no notice typed)."""
+    return dossier.fiscal_reference_income is None and not dossier.tax_notice_incomes
+
+
+def yearly_amounts(dossier: Dossier, month: str, person_id: str) -> dict[str, float]:
+    """A person's amounts over the 12 months before M, by notice category."""
     months = window(month, HISTORY_MONTHS, include_current=False)
-    taxable = sum(r.amount(m) for r in dossier.resources
-                  if r.type in TAXABLE_RESOURCES and r.person in members for m in months)
-    return round(taxable * (1 - STANDARD_DEDUCTION), 2)
+    totals: dict[str, float] = {}
+    for r in dossier.resources_of(person_id):
+        category = NOTICE_CATEGORY.get(r.type)
+        if category:
+            totals[category] = totals.get(category, 0.0) + sum(r.amount(m) for m in months)
+    return totals
 
 
-def fiscal_income(dossier: Dossier, month: str) -> tuple[float, bool]:
-    """(revenu fiscal de référence N-2, whether it is an estimate)."""
-    if dossier.fiscal_reference_income is not None:
-        return float(dossier.fiscal_reference_income), False
-    return estimated_fiscal_income(dossier, month), True
+def turnover_kind(dossier: Dossier, person_id: str) -> str:
+    kinds = [r.self_employment_kind for r in dossier.resources_of(person_id) if r.type == "self_employment"]
+    return kinds[0] if kinds else "services"
 
 
 def monthly_benefit_variables(catalogue: Catalogue) -> list[str]:
@@ -155,7 +202,11 @@ def _per_month(months: list[str], value) -> dict:
 
 
 class SituationBuilder:
-    """Builds one openfisca situation for one or many dossiers (a batch)."""
+    """Builds one openfisca situation for one or many dossiers (a batch).
+
+    Incomes that openfisca needs at their source but the dossier holds as the person
+    reads them (net amounts, an RFR) are left as unknowns; `simulation()` finds them by
+    openfisca's own rules (see incomes.py) and returns the simulation to compute on."""
 
     def __init__(self, catalogue: Catalogue, month: str):
         self.catalogue = catalogue
@@ -164,6 +215,7 @@ class SituationBuilder:
         self.situation: dict = {"individus": {}, "familles": {}, "foyers_fiscaux": {}, "menages": {}}
         # Per dossier: the entity ids it owns, to read results back.
         self.households: list[dict] = []
+        self._unknowns: list[Household] = []
 
     def add(self, dossier: Dossier) -> dict:
         """The dossier as benefits see it this month; a child still expected is only in a
@@ -176,14 +228,21 @@ class SituationBuilder:
         self.households.append(ids)
         return ids
 
+    def simulation(self, build, cache: SolutionCache | None = None):
+        """Solve the unknown incomes into the situation, then the simulation to compute on."""
+        simulation = solve(self._unknowns, lambda: build(self.situation), cache)
+        return simulation if simulation is not None else build(self.situation)
+
     def _household(self, dossier: Dossier, prefix: str) -> dict:
         ids = {"persons": {}, "famille": prefix + "famille", "menage": prefix + "menage", "foyer": prefix + "foyer"}
         p = self.periods
+        household = Household(key=p.month + json.dumps(_income_relevant(dossier), sort_keys=True))
+        self._unknowns.append(household)
         # Persons in role order too: some formulas read a group's first member.
         for person in sorted(dossier.people, key=lambda x: ROLE_ORDER[x.role]):
             pid = prefix + person.id
             ids["persons"][person.id] = pid
-            self.situation["individus"][pid] = self._person(dossier, person)
+            self.situation["individus"][pid] = self._person(dossier, person, pid, household)
 
         def pids(people):
             return [ids["persons"][x.id] for x in people]
@@ -192,9 +251,7 @@ class SituationBuilder:
         # openfisca takes the first parent listed as the demandeur: the applicant.
         famille = {"parents": pids(dossier.parents), "enfants": pids(dependents)}
         famille["rsa_isolement_recent"] = _per_month(p.history, bool(dossier.recently_separated))
-        income, _ = fiscal_income(dossier, p.month)
-        # The revenu fiscal de référence stands for the family benefits' base (revenus N-2).
-        famille["prestations_familiales_base_ressources"] = _per_month(p.family_base_months, income)
+        famille["proprietaire_proche_famille"] = _per_month(p.history, bool(dossier.housing.landlord_family))
         self._past_benefits(dossier, famille, entity="famille", holder=True)
         self.situation["familles"][ids["famille"]] = famille
 
@@ -202,30 +259,79 @@ class SituationBuilder:
         self.situation["foyers_fiscaux"][ids["foyer"]] = {
             "declarants": pids(declarants),
             "personnes_a_charge": pids(dependents),
-            "rfr": self._rfr(income),
         }
-        # A cohabiting spouse, an independent child or another adult: own famille and foyer.
+        self._notice(dossier, declarants, ids, household)
+        # A cohabiting spouse, an independent child or another adult: own famille and foyer,
+        # whose notice is estimated from their own last 12 months.
         for person in dossier.people:
             if person in declarants or person in dependents:
                 continue
             pid = ids["persons"][person.id]
-            if person.role == "spouse":
-                # The couple's notice (or estimate) is on the applicant's foyer.
-                self.situation["foyers_fiscaux"][pid + "_foyer"] = {"declarants": [pid], "rfr": self._rfr(0.0)}
-            else:
-                own = estimated_fiscal_income(dossier, p.month, [person])
+            if person.role != "spouse":
                 self.situation["familles"][pid + "_famille"] = {"parents": [pid]}
-                self.situation["foyers_fiscaux"][pid + "_foyer"] = {"declarants": [pid], "rfr": self._rfr(own)}
+            self.situation["foyers_fiscaux"][pid + "_foyer"] = {"declarants": [pid]}
+            self._write_notice(dossier, person, pid, yearly_amounts(dossier, p.month, person.id))
 
         self.situation["menages"][ids["menage"]] = self._menage(dossier, ids, pids)
         return ids
 
-    def _rfr(self, income: float) -> dict:
-        # Year N-1 taken equal to N-2: without it openfisca rebuilds N-1 from the few
-        # months of that year the situation holds (logement social reads both years).
-        return {self.periods.fiscal_year: income, self.periods.previous_year: income}
+    # --- the tax notice of year N-2 ---------------------------------------------------
+    def _notice(self, dossier: Dossier, declarants, ids: dict, household: Household) -> None:
+        p = self.periods
+        pid = ids["persons"]
+        if dossier.tax_notice_incomes:
+            given = {n.person: n for n in dossier.tax_notice_incomes}
+            for person in declarants:
+                n = given.get(person.id)
+                amounts = ({"wages": n.wages, "pensions": n.pensions, "unemployment": n.unemployment,
+                            "self_employment": n.self_employment} if n else {})
+                self._write_notice(dossier, person, pid[person.id], amounts)
+            return
+        weights = {person.id: yearly_amounts(dossier, p.month, person.id) for person in declarants}
+        if dossier.fiscal_reference_income is None:  # estimated: the last 12 months stand for N-2
+            for person in declarants:
+                self._write_notice(dossier, person, pid[person.id], weights[person.id])
+            return
+        total = sum(sum(w.values()) for w in weights.values())
+        if total <= 0:
+            applicant = dossier.applicant
+            weights = {applicant.id: {ACTIVITY_CATEGORY.get(applicant.activity, "wages"): 1.0}}
+            total = 1.0
+        rfr = float(dossier.fiscal_reference_income)
+        writes = []
+        for person in declarants:
+            shares = {c: w / total for c, w in weights.get(person.id, {}).items()}
+            writes += self._write_notice(dossier, person, pid[person.id], {c: 0.0 for c in shares}, shares)
+        if rfr <= 0:
+            return
+        # One unknown per foyer: the declared total, split as the resources are, whose
+        # openfisca rfr must equal the RFR typed.
+        household.unknowns.append(Unknown(
+            writes=writes, read=("foyer_fiscal", ids["foyer"], "rfr"), period=p.fiscal_year,
+            target=rfr, guess=rfr / RFR_SHARE_GUESS, slope=RFR_SHARE_GUESS, tolerance=RFR_TOLERANCE))
 
-    def _person(self, dossier: Dossier, person) -> dict:
+    def _write_notice(self, dossier: Dossier, person, pid: str, amounts: dict[str, float],
+                      shares: dict[str, float] | None = None) -> list:
+        """Give openfisca a declarant's N-2 incomes by category: taxable amounts 1/12 a
+        month, turnover by year. With `shares`, returns the (values, period, factor)
+        writes of an unknown total instead."""
+        p = self.periods
+        data = self.situation["individus"][pid]
+        writes = []
+        for category, amount in amounts.items():
+            if category == "self_employment":
+                variable, periods, factor = NOTICE_TURNOVER[turnover_kind(dossier, person.id)], p.notice_years, 1.0
+            else:
+                variable, periods, factor = NOTICE_TAXABLE[category], p.notice_months, 1 / 12
+            values = data.setdefault(variable, {})
+            for period in periods:
+                values[period] = amount * factor
+                if shares is not None:
+                    writes.append((values, period, shares[category] * factor))
+        return writes
+
+    # --- people -------------------------------------------------------------------------
+    def _person(self, dossier: Dossier, person, pid: str, household: Household) -> dict:
         p = self.periods
         hist = p.history
         in_school = person.school_level != "none"
@@ -241,6 +347,9 @@ class SituationBuilder:
             "scolarite": _per_month(hist, SCHOOL_LEVEL[person.school_level]),
             "boursier": _per_month(hist, bool(person.student_grant)),
             "apprenti": _per_month(hist, person.activity == "apprentice"),
+            "garde_alternee": _per_month(hist, bool(person.shared_custody)),
+            "ass_precondition_remplie": _per_month(hist, bool(person.ass_work_history)),
+            "pensions_alimentaires_versees_individu": _per_month(hist, float(person.alimony_paid)),
             # Most pupils and students are in public establishments (school grants read it).
             "statuts_etablissement_scolaire": _per_month(hist, "public" if in_school else "inconnu"),
             # A registered job-seeker looking for full-time work: France Travail's category 1.
@@ -255,27 +364,57 @@ class SituationBuilder:
             data["bourse_criteres_sociaux_base_ressources_parentale"] = {p.month: float(person.parental_income)}
         if person.role in ("applicant", "spouse"):
             data["statut_marital"] = _per_month(hist, MARITAL_STATUS[dossier.couple])
-        for resource in dossier.resources_of(person.id):
-            for variable in RESOURCE_VARIABLES[resource.type]:
-                amounts = data.setdefault(variable, {})
-                for month in hist:
-                    # M-13 is not recorded: it repeats M-12, the oldest recorded month.
-                    source = month if month != hist[0] else hist[1]
-                    amounts[month] = amounts.get(month, 0.0) + resource.amount(source)
+        self._resources(dossier, person, pid, data, household)
         # A declared individual benefit (AAH, ASS...) belongs to the applicant.
         self._past_benefits(dossier, data, entity="individu", holder=person.role == "applicant")
         return data
 
+    def _resources(self, dossier: Dossier, person, pid: str, data: dict, household: Household) -> None:
+        """Monthly amounts M-13..M at their source; several resources of a type add up."""
+        hist = self.periods.history
+        totals: dict[tuple[str, str], dict[str, float]] = {}
+        for resource in dossier.resources_of(person.id):
+            if resource.type in GROSS_INPUT:
+                key = (resource.type, resource.basis)
+            elif resource.type == "self_employment":
+                key = (TURNOVER_INPUT[resource.self_employment_kind], "source")
+            else:
+                key = (MONTHLY_INPUT[resource.type], "source")
+            amounts = totals.setdefault(key, {})
+            for month in hist:
+                # M-13 is not recorded: it repeats M-12, the oldest recorded month.
+                source = month if month != hist[0] else hist[1]
+                amounts[month] = amounts.get(month, 0.0) + resource.amount(source)
+        for (kind, basis), amounts in totals.items():
+            if basis == "source":
+                data[kind] = amounts
+                continue
+            gross_variable, net_variable, ratio = GROSS_INPUT[kind]
+            gross = data.setdefault(gross_variable, {})
+            for month in self.periods.gross_months:
+                amount = amounts[month]
+                if basis == "gross" or amount <= 0:
+                    gross[month] = amount
+                    continue
+                # The gross whose openfisca net is the net typed.
+                household.unknowns.append(Unknown(
+                    writes=[(gross, month, 1.0)], read=("individu", pid, net_variable), period=month,
+                    target=amount, guess=amount / ratio, slope=ratio, tolerance=NET_TOLERANCE))
+
+    # --- benefits received, housing -------------------------------------------------------
     def _past_benefits(self, dossier: Dossier, data: dict, entity: str, holder: bool) -> None:
         p = self.periods
         for aid in self.catalogue.openfisca_aids:
             variable = aid.openfisca.variable
             if variable not in self.benefits or aid.openfisca.entity != entity:
                 continue
-            declared = dossier.benefits_received.get(aid.id, 0.0) if holder else 0.0
-            values = _per_month(p.older, declared)
-            if variable in CIRCULAR_BENEFITS:
-                values.update(_per_month(p.recent, 0.0))
+            declared = dossier.benefits_received.get(aid.id) if holder else None
+            values = {m: declared.amount(m) if declared else 0.0 for m in p.older}
+            for month in p.recent:
+                if declared and month in declared.months:  # a month the person knows
+                    values[month] = declared.months[month]
+                elif variable in CIRCULAR_BENEFITS:
+                    values[month] = 0.0
             data[variable] = values
 
     def _menage(self, dossier: Dossier, ids: dict, pids) -> dict:
@@ -295,9 +434,22 @@ class SituationBuilder:
             "charges_locatives": _per_month(p.history, float(h.charges)),
             "coloc": _per_month(p.history, bool(h.shared)),
             "logement_conventionne": _per_month(p.history, bool(h.social_housing)),
+            "logement_chambre": _per_month(p.history, bool(h.room_only)),
+            "participation_frais": _per_month(p.history, bool(h.hosting_contribution)),
         }
         if h.commune:
             menage["depcom"] = _per_month(p.history, h.commune)
         if h.move_in_date:
             menage["date_entree_logement"] = {p.month: h.move_in_date.isoformat()}
+        if h.loan_date:
+            menage["aide_logement_date_pret_conventionne"] = {"ETERNITY": h.loan_date.isoformat()}
         return menage
+
+
+def _income_relevant(dossier: Dossier) -> dict:
+    """What the solved incomes depend on: the dossier less what only benefits read."""
+    data = dossier.to_dict()
+    for key in ("label", "life_events", "benefits_received", "assets", "month"):
+        data.pop(key, None)
+    data["housing"] = {"commune": dossier.housing.commune}  # overseas CSG rates
+    return data
