@@ -381,3 +381,326 @@ def test_a_dead_engine_is_reported_and_the_form_kept(qtbot, catalogue, home):
     assert "Le moteur de calcul s'est arrêté" in win.results.summary.text()
     assert win.form.rent.value() == 500
     client.stop()
+
+
+# --- dossier format 2: the new questions ------------------------------------------------
+
+@pytest.fixture
+def desk(qtbot, catalogue, home):
+    """The main window with an engine not started: the form, files and autosave need none."""
+    from aidant_desk.app.engine_client import EngineClient
+    from aidant_desk.app.main_window import MainWindow
+
+    win = MainWindow(catalogue, EngineClient(), MONTH)
+    qtbot.addWidget(win)
+    win.resize(1366, 768)
+    win.show()
+    return win
+
+
+def tick(qtbot, box):
+    """A check box ticked from the keyboard (Space), as a counselor does."""
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_Space)
+
+
+def save_and_reopen(desk, tmp_path, monkeypatch, name="dossier.json"):
+    """Save through « Enregistrer sous », open the file again; the saved JSON and the reopened form data."""
+    import json
+
+    from PySide6.QtWidgets import QFileDialog
+
+    path = tmp_path / name
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
+    desk.form.flush()
+    desk.save_as()
+    assert path.exists(), getattr(desk, "last_error", "")
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    desk.new_dossier()
+    desk.start.buttons[""].click()  # another dossier in between: nothing is left over in the widgets
+    assert desk.open_path(path)
+    return saved, desk.form.to_data()
+
+
+def test_new_person_fields_are_typed_saved_and_reopened(qtbot, desk, tmp_path, monkeypatch):
+    qtbot.mouseClick(desk.start.buttons[""], Qt.MouseButton.LeftButton)  # full check: every question
+    form = desk.form
+    applicant = form.people.rows[0]
+    applicant.activity.setFocus()
+    qtbot.keyClicks(applicant.activity, "Demandeur d")
+    assert applicant.activity.value() == "job_seeker"
+    assert applicant.ass_work_history.isVisibleTo(desk)
+    tick(qtbot, applicant.ass_work_history)
+    type_into(qtbot, applicant.alimony_paid, "150,50")
+    qtbot.mouseClick(form.people.add_button, Qt.MouseButton.LeftButton)
+    child = form.people.rows[1]
+    assert child.role.value() == "child" and child.shared_custody.isVisibleTo(desk)
+    tick(qtbot, child.shared_custody)
+
+    saved, again = save_and_reopen(desk, tmp_path, monkeypatch)
+    assert saved["format_version"] == 2
+    assert saved["people"][0]["ass_work_history"] is True and saved["people"][0]["alimony_paid"] == 150.5
+    assert saved["people"][1]["shared_custody"] is True
+    reopened = form.people.rows
+    assert reopened[0].ass_work_history.isChecked() and reopened[0].alimony_paid.value() == 150.5
+    assert reopened[1].shared_custody.isChecked()
+    assert Dossier.from_dict(again).people == Dossier.from_dict(saved).people
+
+
+@pytest.mark.parametrize("status,boxes", [
+    ("tenant_furnished", ("room_only", "landlord_family")),
+    ("hosted_free", ("hosting_contribution",)),
+])
+def test_new_housing_boxes_are_ticked_saved_and_reopened(qtbot, desk, tmp_path, monkeypatch, status, boxes):
+    qtbot.mouseClick(desk.start.buttons[""], Qt.MouseButton.LeftButton)
+    form = desk.form
+    form.housing_status.set_value(status)
+    for key in boxes:
+        box = getattr(form, key)
+        assert box.isVisibleTo(desk), key
+        tick(qtbot, box)
+    saved, again = save_and_reopen(desk, tmp_path, monkeypatch)
+    assert {k: saved["housing"].get(k) for k in boxes} == {k: True for k in boxes}
+    assert all(getattr(form, key).isChecked() for key in boxes)
+    assert Dossier.from_dict(again).housing == Dossier.from_dict(saved).housing
+
+
+def test_loan_date_is_typed_saved_reopened_and_dropped_for_a_tenant(qtbot, desk, tmp_path, monkeypatch):
+    qtbot.mouseClick(desk.start.buttons[""], Qt.MouseButton.LeftButton)
+    form = desk.form
+    form.housing_status.set_value("first_time_buyer")
+    assert form.loan_date.isVisibleTo(desk)
+    form.loan_date.setFocus()
+    qtbot.keyClicks(form.loan_date, "12042016")
+    assert form.loan_date.date() == QDate(2016, 4, 12)
+    type_into(qtbot, form.rent, "640")
+    saved, again = save_and_reopen(desk, tmp_path, monkeypatch)
+    assert saved["housing"]["loan_date"] == "2016-04-12"
+    assert form.loan_date.date() == QDate(2016, 4, 12)
+    assert Dossier.from_dict(again).housing.loan_date == date(2016, 4, 12)
+    # A loan date means nothing for a tenant: left out, and the dossier stays valid.
+    form.housing_status.set_value("tenant_unfurnished")
+    assert "loan_date" not in form.to_data()["housing"]
+    assert Dossier.from_dict(form.to_data()).housing.loan_date is None
+
+
+def test_gross_amounts_and_self_employment_kind_in_the_resources_grid(qtbot, desk, tmp_path, monkeypatch):
+    from aidant_desk.app.resources_grid import NATURE_COL, SAME_COL, TYPE_COL
+
+    qtbot.mouseClick(desk.start.buttons[""], Qt.MouseButton.LeftButton)
+    grid = desk.form.resources
+    pension = grid.add_row("p1", "pension")
+    nature = grid.table.cellWidget(pension, NATURE_COL)
+    assert nature.isEnabled() and [nature.itemData(i) for i in range(nature.count())] == ["net", "gross"]
+    nature.setFocus()
+    qtbot.keyClicks(nature, "bruts")
+    assert nature.value() == "gross"
+    grid.table.item(pension, SAME_COL).setText("1 250")
+    business = grid.add_row("p1", "wages")
+    grid.table.cellWidget(business, TYPE_COL).set_value("self_employment")  # the choices follow the type
+    kind = grid.table.cellWidget(business, NATURE_COL)
+    assert [kind.itemText(i) for i in range(kind.count())] == ["services", "vente", "libéral"]
+    kind.set_value("sales")
+    grid.table.item(business, SAME_COL).setText("3000")
+    sick = grid.add_row("p1", "sick_pay")
+    assert not grid.table.cellWidget(sick, NATURE_COL).isEnabled()  # net only
+    grid.table.item(sick, SAME_COL).setText("400")
+
+    saved, again = save_and_reopen(desk, tmp_path, monkeypatch)
+    assert saved["resources"] == [
+        {"person": "p1", "type": "pension", "basis": "gross", "same_every_month": 1250},
+        {"person": "p1", "type": "self_employment", "self_employment_kind": "sales", "same_every_month": 3000},
+        {"person": "p1", "type": "sick_pay", "same_every_month": 400},
+    ]
+    assert Dossier.from_dict(again).resources == Dossier.from_dict(saved).resources
+    assert grid.table.cellWidget(0, NATURE_COL).value() == "gross"
+    assert grid.table.cellWidget(1, NATURE_COL).value() == "sales"
+
+
+def test_tax_notice_detail_per_declarant(qtbot, desk, tmp_path, monkeypatch):
+    dossier = example("couple_trois_enfants")  # married
+    desk.load_dossier(dossier)
+    notice = desk.form.notice
+    assert notice.toggle.isVisibleTo(desk) and not notice.detail.isVisibleTo(desk)
+    tick(qtbot, notice.toggle)
+    assert notice.detail.isVisibleTo(desk)
+    applicant, spouse = notice.fields
+    assert spouse["wages"].isVisibleTo(desk)  # a married spouse declares with the applicant
+    type_into(qtbot, applicant["wages"], "21 000")
+    type_into(qtbot, applicant["unemployment"], "1 800")
+    type_into(qtbot, spouse["pensions"], "9600")
+    assert applicant["wages"].accessibleName().startswith("Avis N-2, ")
+
+    saved, again = save_and_reopen(desk, tmp_path, monkeypatch)
+    ids = [p.id for p in dossier.parents]
+    assert saved["tax_notice_incomes"] == [{"person": ids[0], "wages": 21000, "unemployment": 1800},
+                                           {"person": ids[1], "pensions": 9600}]
+    assert Dossier.from_dict(again).tax_notice_incomes == Dossier.from_dict(saved).tax_notice_incomes
+    assert notice.toggle.isChecked() and notice.fields[1]["pensions"].value() == 9600
+    # Cohabiting: the spouse has a notice of their own, not asked here.
+    desk.form.couple.set_value("cohabiting")
+    assert not notice.fields[1]["pensions"].isVisibleTo(desk)
+    assert [e["person"] for e in desk.form.to_data()["tax_notice_incomes"]] == ids[:1]
+    # Unticked: no detail in the dossier.
+    tick(qtbot, notice.toggle)
+    assert "tax_notice_incomes" not in desk.form.to_data()
+
+
+def test_month_by_month_benefit_loads_and_saves(qtbot, desk, tmp_path, monkeypatch):
+    data = example("parent_isole_deux_enfants").to_dict()
+    data["benefits_received"] = {
+        "rsa": {"same_every_month": 520, "months": {"2026-08": 0, "2026-10": 480, "2026-02": 300}},
+        "af": 148.5,
+    }
+    desk.load_dossier(Dossier.from_dict(data))
+    benefits = desk.form.benefits
+    assert benefits.months == ["2026-08", "2026-09", "2026-10"]
+    header = [benefits.table.horizontalHeaderItem(c).text() for c in range(benefits.table.columnCount())]
+    assert header == ["Aide", "Chaque mois", "août 26", "sept. 26", "oct. 26"]
+    cells = [benefits.table.item(0, c).text() for c in range(1, 5)]
+    assert cells == ["520", "0", "", "480"]  # empty: the same as every month
+    assert benefits.to_data() == {"rsa": {"same_every_month": 520, "months": {"2026-02": 300, "2026-08": 0,
+                                                                               "2026-10": 480}}, "af": 148.5}
+    # The counselor types September's amount; a month equal to the usual one is no difference.
+    benefits.table.item(0, 3).setText("505")
+    benefits.table.item(1, 4).setText("148,50")
+    saved, again = save_and_reopen(desk, tmp_path, monkeypatch)
+    assert saved["benefits_received"] == {
+        "rsa": {"same_every_month": 520, "months": {"2026-02": 300, "2026-08": 0, "2026-09": 505, "2026-10": 480}},
+        "af": 148.5,  # a plain number: no month differs
+    }
+    assert Dossier.from_dict(again).benefits_received == Dossier.from_dict(saved).benefits_received
+    # A month typed wrong is named, and the usual shape comes back once months are emptied.
+    benefits.table.item(0, 2).setText("beaucoup")
+    assert any("Aides déjà perçues, ligne 1, août 26 : montant invalide" in p for p in desk.form.input_problems())
+    for col in (2, 3, 4):
+        benefits.table.item(0, col).setText("")
+    assert desk.form.to_data()["benefits_received"]["rsa"] == {"same_every_month": 520, "months": {"2026-02": 300}}
+
+
+def test_benefit_months_follow_the_simulated_month(qtbot, desk):
+    desk.load_dossier(example("personne_seule_sans_revenu"))
+    form = desk.form
+    benefits = form.benefits
+    row = benefits.add_row("rsa", 500)
+    benefits.table.item(row, 4).setText("450")  # October 2026
+    form.month_edit.setText("2027-01")
+    form.month_edit.editingFinished.emit()
+    assert benefits.months == ["2026-10", "2026-11", "2026-12"]
+    assert benefits.table.item(row, 2).text() == "450"  # still on October
+    assert form.to_data()["benefits_received"]["rsa"] == {"same_every_month": 500, "months": {"2026-10": 450}}
+
+
+def test_a_version_1_file_with_self_employment_opens_as_turnover(qtbot, desk, tmp_path):
+    import json
+
+    from aidant_desk.app.resources_grid import NATURE_COL, SAME_COL, TYPE_COL
+
+    old = {"format_version": 1, "month": MONTH,
+           "people": [{"id": "a", "role": "applicant", "birth_date": "1979-02-03", "activity": "self_employed"}],
+           "housing": {"status": "tenant_unfurnished", "rent": 500, "commune": "69123"},
+           "resources": [{"person": "a", "type": "self_employment", "same_every_month": 600}],
+           "benefits_received": {"ppa": 120}}
+    path = tmp_path / "ancien.json"
+    path.write_text(json.dumps(old), encoding="utf-8")
+    assert desk.open_path(path)
+    grid = desk.form.resources
+    assert grid.table.cellWidget(0, TYPE_COL).value() == "self_employment"
+    assert grid.table.cellWidget(0, NATURE_COL).value() == "services"
+    # A profit of 600 is a turnover of 1 200 after the 50 % micro-BIC deduction.
+    assert grid.table.item(0, SAME_COL).text().replace("\xa0", " ") == "1 200"
+    data = desk.form.to_data()
+    assert data["format_version"] == 2
+    assert data["resources"] == [{"person": "a", "type": "self_employment", "self_employment_kind": "services",
+                                  "same_every_month": 1200}]
+    assert Dossier.from_dict(data).benefits_received == Dossier.load(path).benefits_received
+
+
+def test_a_version_1_autosave_is_upgraded_when_resumed(qtbot, catalogue, home):
+    import json
+
+    from aidant_desk import autosave
+    from aidant_desk.app.engine_client import EngineClient
+    from aidant_desk.app.main_window import MainWindow
+
+    autosave.save({"format_version": 1, "month": MONTH,
+                   "people": [{"id": "a", "role": "applicant", "birth_date": "1979-02-03"}],
+                   "resources": [{"person": "a", "type": "self_employment", "months": {"2026-10": 400}}]})
+    win = MainWindow(catalogue, EngineClient(), MONTH)
+    qtbot.addWidget(win)
+    qtbot.mouseClick(win.start.resume_button, Qt.MouseButton.LeftButton)
+    assert win.form.to_data()["resources"][0]["months"] == {"2026-10": 800}
+    win.form.flush()
+    assert json.loads(autosave.autosave_path().read_text(encoding="utf-8"))["format_version"] == 2
+
+
+def test_new_questions_show_only_where_they_apply(qtbot, desk):
+    qtbot.mouseClick(desk.start.buttons[""], Qt.MouseButton.LeftButton)
+    form = desk.form
+    shown = lambda w: w.isVisibleTo(desk)  # noqa: E731
+    # Housing: each box for the statuses it means something for, both ways.
+    expected = {
+        "tenant_unfurnished": {"landlord_family", "room_only"},
+        "tenant_hostel": {"room_only"},
+        "hosted_free": {"hosting_contribution"},
+        "first_time_buyer": {"loan_date"},
+        "owner": set(),
+    }
+    for status, fields in expected.items():
+        form.housing_status.set_value(status)
+        form.apply_visibility()
+        visible = {k for k in ("landlord_family", "room_only", "hosting_contribution", "loan_date")
+                   if shown(getattr(form, k))}
+        assert visible == fields, status
+
+    # People: garde alternée for a child, the ASS condition for a job-seeker, alimony paid by an adult.
+    applicant = form.people.rows[0]
+    child = form.people.add_person(role="child", birth=QDate(2016, 5, 1))
+    assert shown(child.shared_custody) and not shown(applicant.shared_custody)
+    assert shown(applicant.alimony_paid) and not shown(child.alimony_paid)
+    assert not shown(applicant.ass_work_history)
+    applicant.activity.set_value("job_seeker")
+    assert shown(applicant.ass_work_history)
+    applicant.activity.set_value("employed")
+    assert not shown(applicant.ass_work_history)
+    child.role.set_value("other")
+    assert not shown(child.shared_custody) and shown(child.alimony_paid)
+    child.role.set_value("child")
+    assert shown(child.shared_custody) and not child.alimony_paid.isEnabled()
+
+    # A life event asks less: room only and alimony paid wait for a full check; the rest is always asked.
+    desk.new_dossier()
+    qtbot.mouseClick(desk.start.buttons["demenagement"], Qt.MouseButton.LeftButton)
+    form.housing_status.set_value("tenant_furnished")
+    form.apply_visibility()
+    assert shown(form.landlord_family) and not shown(form.room_only)
+    applicant = form.people.rows[0]
+    assert not shown(applicant.alimony_paid)
+    applicant.activity.set_value("job_seeker")
+    assert shown(applicant.ass_work_history)
+    assert shown(form.notice.toggle)
+
+
+def test_new_fields_have_french_names_and_help(qtbot, desk):
+    qtbot.mouseClick(desk.start.buttons[""], Qt.MouseButton.LeftButton)
+    form = desk.form
+    row = form.people.rows[0]
+    for widget in (row.shared_custody, row.ass_work_history, row.alimony_paid, form.landlord_family, form.room_only,
+                   form.hosting_contribution, form.loan_date, form.notice.toggle):
+        assert widget.accessibleName(), widget
+        assert widget.toolTip() and widget.accessibleDescription(), widget.accessibleName()
+
+
+def test_the_form_fits_a_small_screen(qtbot, desk, tmp_path):
+    """1366 × 768: the people grid needs no sideways scrolling."""
+    data = example("couple_trois_enfants").to_dict()
+    data["tax_notice_incomes"] = [{"person": data["people"][0]["id"], "wages": 21000}]  # the detail open
+    data["benefits_received"] = {"af": {"same_every_month": 300, "months": {"2026-10": 250}}}
+    desk.load_dossier(Dossier.from_dict(data))
+    qtbot.waitUntil(lambda: desk.form.isVisible())
+    assert desk.form.notice.detail.isVisibleTo(desk)
+    scroll = desk.form.parentWidget().parentWidget()
+    qtbot.waitUntil(lambda: scroll.viewport().width() > 500)
+    assert desk.form.minimumSizeHint().width() <= scroll.viewport().width()
+    assert scroll.horizontalScrollBar().maximum() == 0
+    desk.grab().save(str(tmp_path / "form_1366.png"))
