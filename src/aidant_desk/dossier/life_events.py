@@ -25,7 +25,9 @@ def _recent_months(month: str) -> list[str]:
 
 def _set_recent(dossier: Dossier, person_id: str, rtype: str, amount: float, month: str) -> tuple[Resource, ...]:
     """Resources where person's rtype is `amount` over the settled months, unchanged
-    before (several entries of that type, two jobs say, are added up)."""
+    before (several entries of that type, two jobs say, are added up). The amount is
+    read like the entries it continues: gross if they are gross, of their kind of
+    self-employment."""
     recent = _recent_months(month)
     history = dossier.history(month)
     matching = [r for r in dossier.resources if r.person == person_id and r.type == rtype]
@@ -33,7 +35,9 @@ def _set_recent(dossier: Dossier, person_id: str, rtype: str, amount: float, mon
     months = {m: sum(r.amount(m) for r in matching) for m in history}
     months.update({m: float(amount) for m in recent})
     if any(months.values()):
-        kept.append(Resource(person=person_id, type=rtype, months=months))
+        like = matching[0] if matching else Resource(person=person_id, type=rtype)
+        kept.append(Resource(person=person_id, type=rtype, months=months, basis=like.basis,
+                             self_employment_kind=like.self_employment_kind))
     return tuple(kept)
 
 

@@ -100,7 +100,8 @@ class Engine:
 
     def situation(self, dossiers: list[Dossier], month: str) -> dict:
         """The openfisca situation the engine computes on, incomes solved (for the
-        benchmark, debugging and replay elsewhere)."""
+        benchmark, debugging and replay elsewhere). The i-th dossier's people are
+        `d{i}_{person id}`, its groups `d{i}_famille`, `d{i}_foyer`, `d{i}_menage`."""
         builder = self._builder(dossiers, month)
         builder.simulation(build_simulation, self.incomes)
         return builder.situation

@@ -37,6 +37,9 @@ class Unknown:
     guess: float
     slope: float  # expected d(read)/dx, for the first step
     tolerance: float
+    # Unknowns are solved stage by stage: the N-2 notice (stage 0) sets the CSG rate of
+    # a pension, so the gross of each month (stage 1) is found once the notice is known.
+    stage: int = 1
 
     def write(self, x: float) -> None:
         for values, period, factor in self.writes:
@@ -86,11 +89,15 @@ def solve(households: list[Household], build, cache: SolutionCache | None = None
             solved_households.append(household)
     if not pending:
         return None
-    x, simulation = _solve(pending, build)
-    position = {id(u): i for i, u in enumerate(pending)}
+    found: dict[int, float] = {}
+    simulation = None
+    for stage in sorted({u.stage for u in pending}):
+        unknowns = [u for u in pending if u.stage == stage]
+        x, simulation = _solve(unknowns, build)
+        found.update((id(u), float(v)) for u, v in zip(unknowns, x))
     if cache is not None:
         for household in solved_households:
-            cache.put(household.key, [float(x[position[id(u)]]) for u in household.unknowns])
+            cache.put(household.key, [found[id(u)] for u in household.unknowns])
     return simulation
 
 

@@ -52,11 +52,8 @@ TURNOVER_INPUT = {
 NOTICE_CATEGORY = {"wages": "wages", "pension": "pensions", "unemployment": "unemployment",
                    "self_employment": "self_employment"}
 NOTICE_TAXABLE = {"wages": "salaire_imposable", "pensions": "retraite_imposable", "unemployment": "chomage_imposable"}
-NOTICE_TURNOVER = {
-    "services": "rpns_micro_entreprise_CA_bic_service_imp",
-    "sales": "rpns_micro_entreprise_CA_bic_vente_imp",
-    "liberal": "rpns_micro_entreprise_CA_bnc_imp",
-}
+# The notice's micro-enterprise boxes: 5KP (services), 5KO (sales), 5HQ (liberal).
+NOTICE_TURNOVER = {"services": "mbic_imps", "sales": "mbic_impv", "liberal": "mbnc_impo"}
 # With an RFR and no resource to split it by, it goes to the applicant's category.
 ACTIVITY_CATEGORY = {"retired": "pensions", "job_seeker": "unemployment", "self_employed": "self_employment"}
 # openfisca's rfr is about 90 % of declared incomes (the 10 % deduction): the first guess.
@@ -308,7 +305,7 @@ class SituationBuilder:
         # openfisca rfr must equal the RFR typed.
         household.unknowns.append(Unknown(
             writes=writes, read=("foyer_fiscal", ids["foyer"], "rfr"), period=p.fiscal_year,
-            target=rfr, guess=rfr / RFR_SHARE_GUESS, slope=RFR_SHARE_GUESS, tolerance=RFR_TOLERANCE))
+            target=rfr, guess=rfr / RFR_SHARE_GUESS, slope=RFR_SHARE_GUESS, tolerance=RFR_TOLERANCE, stage=0))
 
     def _write_notice(self, dossier: Dossier, person, pid: str, amounts: dict[str, float],
                       shares: dict[str, float] | None = None) -> list:
