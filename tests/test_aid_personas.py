@@ -8,8 +8,9 @@ dossier for 2026-11 where the aid is open, and where its amount comes from):
   the page read). Values are never read from openfisca-france's parameters.
 - OPENFISCA: an openfisca-france situation written by hand below (explicit
   variables, periods and roles, in the style of test_differential.py), computed
-  directly with SimulationBuilder; the engine's result for the equivalent dossier
-  must be equal within 1 EUR. Used when no published figure for November 2026 was
+  directly with SimulationBuilder (its gross amounts and notice incomes solved on
+  openfisca's own net and rfr by tests/handbuilt.py); the engine's result for the
+  equivalent dossier must be equal within 1 EUR. Used when no published figure for November 2026 was
   found (most amounts were revalued on 1 April 2026 and the pages found only give
   2025 amounts or pre-revaluation estimates).
 - NEVER: the few aids no dossier can open (their openfisca-france inputs are not in
@@ -27,17 +28,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from openfisca_core.simulation_builder import SimulationBuilder
 
 from aidant_desk.dossier import Dossier
 from aidant_desk.engine.core import NO_AMOUNT_REASON
 from aidant_desk.engine.results import ELIGIBLE, NOT_ELIGIBLE, TO_CHECK
 
 from .conftest import MONTH
-from .test_differential import every_month, famille, menage, person
+from .handbuilt import famille, foyer, gross, menage, notice, notice_share, person, simulate
 
 M = MONTH  # 2026-11
-N2 = "2024"  # year of the revenu fiscal de référence read in 2026
 
 
 # --- dossiers -------------------------------------------------------------------------
@@ -192,103 +191,109 @@ PERSONAS = {
 
 # --- hand-built openfisca-france situations ---------------------------------------------
 # Written by hand from the persona's description, not from the engine: ids, roles,
-# periods and input variables are explicit. Conventions (shared with test_differential):
-# resources from M-13 to M, benefits set to 0 from M-13 to M-4 (RSA and CEJ to M-1),
-# revenu fiscal de référence N-2 as `rfr` and as the family benefits' base.
+# periods and input variables are explicit. Conventions (tests/handbuilt.py, shared
+# with test_differential; docs/dossier.md « Comment le moteur s'en sert »): resources
+# from M-13 to M at their source (the gross whose openfisca net is the net typed),
+# benefits set to 0 from M-13 to M-4 (RSA and CEJ to M-1), the N-2 notice by declarant
+# and category (monthly taxable amounts of N-3, N-2 and N-1 before M-13) whose openfisca
+# rfr of N-2 is the RFR typed; no `rfr` nor family-benefit base is given.
 
-def _one_adult(birth, activite="inactif", **extra):
-    return person(birth, activite, statut_marital="celibataire", livret_a=0.0, **extra)
+def _one_adult(birth, activite="inactif", inputs=None, **extra):
+    return person(birth, activite, statut_marital="celibataire", livret_a=0.0, inputs=inputs, **extra)
 
 
-def _salary(amount):
-    return {"salaire_net": amount, "salaire_imposable": amount}
+def _salary(net):
+    """A wage of `net` a month: its gross, and the foyer's whole N-2 notice in wages (the
+    RFR is split like the 12 months' resources: here the only ones)."""
+    return {**gross("salaire_de_base", net), **notice(wages=notice_share())}
 
 
 HAND_BUILT = {
     "locataire_sans_revenu": {
         "individus": {"a": _one_adult("1985-03-10")},
         "familles": {"f": famille(["a"])},
-        "foyers_fiscaux": {"ff": {"declarants": ["a"], "rfr": {N2: 0.0}}},
+        "foyers_fiscaux": {"ff": foyer(["a"])},
         "menages": {"m": menage("a", "locataire_vide", 450, 50, "69123")},
     },
     "locataire_hlm_sans_revenu": {
         "individus": {"a": _one_adult("1985-03-10")},
         "familles": {"f": famille(["a"])},
-        "foyers_fiscaux": {"ff": {"declarants": ["a"], "rfr": {N2: 0.0}}},
+        "foyers_fiscaux": {"ff": foyer(["a"])},
         "menages": {"m": menage("a", "locataire_hlm", 350, 60, "59350", hlm=True)},
     },
     "salarie_temps_partiel": {
-        "individus": {"a": _one_adult("1994-03-10", "actif", **_salary(1000.0))},
-        "familles": {"f": famille(["a"], rfr_base=9000.0)},
-        "foyers_fiscaux": {"ff": {"declarants": ["a"], "rfr": {N2: 9000.0}}},
+        "individus": {"a": _one_adult("1994-03-10", "actif", inputs=_salary(1000.0))},
+        "familles": {"f": famille(["a"])},
+        "foyers_fiscaux": {"ff": foyer(["a"], rfr=9000.0)},
         "menages": {"m": menage("a", "locataire_vide", 450, 50, "69123")},
     },
     "couple_trois_enfants": {
         "individus": {
-            "a": person("1985-03-10", "actif", statut_marital="marie", livret_a=0.0, **_salary(1800.0)),
+            "a": person("1985-03-10", "actif", statut_marital="marie", livret_a=0.0, inputs=_salary(1800.0)),
             "b": person("1987-01-01", statut_marital="marie"),
             "c1": person("2018-05-01", scolarite="primaire"),
             "c2": person("2014-05-01", scolarite="college"),
             "c3": person("2011-02-01", scolarite="lycee"),
         },
-        "familles": {"f": famille(["a", "b"], ["c1", "c2", "c3"], 20000.0)},
-        "foyers_fiscaux": {"ff": {"declarants": ["a", "b"], "personnes_a_charge": ["c1", "c2", "c3"],
-                                  "rfr": {N2: 20000.0}}},
+        "familles": {"f": famille(["a", "b"], ["c1", "c2", "c3"])},
+        "foyers_fiscaux": {"ff": foyer(["a", "b"], ["c1", "c2", "c3"], rfr=20000.0)},
         "menages": {"m": menage("a", "locataire_vide", 450, 50, "69123", conjoint=["b"],
                                 enfants=["c1", "c2", "c3"])},
     },
     "couple_bebe": {
         "individus": {
-            "a": person("1990-03-10", "actif", statut_marital="marie", livret_a=0.0, **_salary(1800.0)),
+            "a": person("1990-03-10", "actif", statut_marital="marie", livret_a=0.0, inputs=_salary(1800.0)),
             "b": person("1991-01-01", statut_marital="marie"),
             "c1": person("2025-09-01"),
         },
-        "familles": {"f": famille(["a", "b"], ["c1"], 20000.0)},
-        "foyers_fiscaux": {"ff": {"declarants": ["a", "b"], "personnes_a_charge": ["c1"], "rfr": {N2: 20000.0}}},
+        "familles": {"f": famille(["a", "b"], ["c1"])},
+        "foyers_fiscaux": {"ff": foyer(["a", "b"], ["c1"], rfr=20000.0)},
         "menages": {"m": menage("a", "locataire_vide", 450, 50, "69123", conjoint=["b"], enfants=["c1"])},
     },
     "enceinte": {
         "individus": {
-            "a": _one_adult("1990-03-10", "actif", enceinte=True, **_salary(1500.0)),
+            "a": _one_adult("1990-03-10", "actif", enceinte=True, inputs=_salary(1500.0)),
             "bebe": person("2027-01-15"),
         },
-        "familles": {"f": famille(["a"], ["bebe"], 15000.0)},
-        "foyers_fiscaux": {"ff": {"declarants": ["a"], "personnes_a_charge": ["bebe"], "rfr": {N2: 15000.0}}},
+        "familles": {"f": famille(["a"], ["bebe"])},
+        "foyers_fiscaux": {"ff": foyer(["a"], ["bebe"], rfr=15000.0)},
         "menages": {"m": menage("a", "locataire_vide", 450, 50, "69123", enfants=["bebe"])},
     },
     "parent_isole": {
         "individus": {"a": _one_adult("1990-03-10"), "c1": person("2016-09-01", scolarite="primaire")},
         "familles": {"f": famille(["a"], ["c1"])},
-        "foyers_fiscaux": {"ff": {"declarants": ["a"], "personnes_a_charge": ["c1"], "rfr": {N2: 0.0}}},
+        "foyers_fiscaux": {"ff": foyer(["a"], ["c1"])},
         "menages": {"m": menage("a", "locataire_vide", 450, 50, "69123", enfants=["c1"])},
     },
     "enfant_handicape": {
         "individus": {
-            "a": person("1985-03-10", "actif", statut_marital="marie", livret_a=0.0, **_salary(2000.0)),
+            "a": person("1985-03-10", "actif", statut_marital="marie", livret_a=0.0, inputs=_salary(2000.0)),
             "b": person("1987-01-01", statut_marital="marie"),
             "c1": person("2016-05-01", scolarite="primaire", taux_incapacite=0.8, handicap=True),
         },
-        "familles": {"f": famille(["a", "b"], ["c1"], 22000.0)},
-        "foyers_fiscaux": {"ff": {"declarants": ["a", "b"], "personnes_a_charge": ["c1"], "rfr": {N2: 22000.0}}},
+        "familles": {"f": famille(["a", "b"], ["c1"])},
+        "foyers_fiscaux": {"ff": foyer(["a", "b"], ["c1"], rfr=22000.0)},
         "menages": {"m": menage("a", "locataire_vide", 450, 50, "69123", conjoint=["b"], enfants=["c1"])},
     },
     "adulte_handicape": {
         "individus": {"a": _one_adult("1981-12-01", taux_incapacite=0.8, handicap=True)},
         "familles": {"f": famille(["a"])},
-        "foyers_fiscaux": {"ff": {"declarants": ["a"], "rfr": {N2: 0.0}}},
+        "foyers_fiscaux": {"ff": foyer(["a"])},
         "menages": {"m": menage("a", "locataire_vide", 450, 50, "69123")},
     },
     "pension_invalidite": {
+        # An invalidity pension is no notice category: the RFR goes to the applicant's
+        # activity category, wages for an « inactive » person.
         "individus": {"a": _one_adult("1975-03-10", taux_incapacite=0.7, handicap=True,
-                                      pensions_invalidite=400.0)},
-        "familles": {"f": famille(["a"], rfr_base=4300.0)},
-        "foyers_fiscaux": {"ff": {"declarants": ["a"], "rfr": {N2: 4300.0}}},
+                                      pensions_invalidite=400.0, inputs=notice(wages=notice_share()))},
+        "familles": {"f": famille(["a"])},
+        "foyers_fiscaux": {"ff": foyer(["a"], rfr=4300.0)},
         "menages": {"m": menage("a", "locataire_vide", 450, 50, "69123")},
     },
     "jeune_demandeur_emploi": {
         "individus": {"a": _one_adult("2005-03-10", "chomeur")},
         "familles": {"f": famille(["a"])},
-        "foyers_fiscaux": {"ff": {"declarants": ["a"], "rfr": {N2: 0.0}}},
+        "foyers_fiscaux": {"ff": foyer(["a"])},
         "menages": {"m": menage("a", "loge_gratuitement", 0, 0, "44109")},
     },
     "etudiant_boursier": {
@@ -297,7 +302,7 @@ HAND_BUILT = {
             "bourse_criteres_sociaux_base_ressources_parentale": {M: 15000.0},
         }},
         "familles": {"f": famille(["a"])},
-        "foyers_fiscaux": {"ff": {"declarants": ["a"], "rfr": {N2: 0.0}}},
+        "foyers_fiscaux": {"ff": foyer(["a"])},
         "menages": {"m": menage("a", "locataire_meuble", 400, 30, "35238")},
     },
     # The same student, enrolled in a public establishment, as the bourse sur critères
@@ -310,26 +315,26 @@ HAND_BUILT = {
             "bourse_criteres_sociaux_base_ressources_parentale": {M: 15000.0},
         }},
         "familles": {"f": famille(["a"])},
-        "foyers_fiscaux": {"ff": {"declarants": ["a"], "rfr": {N2: 0.0}}},
+        "foyers_fiscaux": {"ff": foyer(["a"])},
         "menages": {"m": menage("a", "locataire_meuble", 400, 30, "35238")},
     },
     "apprenti": {
-        "individus": {"a": _one_adult("2006-03-10", "actif", apprenti=True, **_salary(900.0))},
-        "familles": {"f": famille(["a"], rfr_base=7000.0)},
-        "foyers_fiscaux": {"ff": {"declarants": ["a"], "rfr": {N2: 7000.0}}},
+        "individus": {"a": _one_adult("2006-03-10", "actif", apprenti=True, inputs=_salary(900.0))},
+        "familles": {"f": famille(["a"])},
+        "foyers_fiscaux": {"ff": foyer(["a"], rfr=7000.0)},
         "menages": {"m": menage("a", "locataire_meuble", 400, 30, "35238")},
     },
     "jeune_salarie_emmenage": {
-        "individus": {"a": _one_adult("2003-03-10", "actif", **_salary(1600.0))},
-        "familles": {"f": famille(["a"], rfr_base=15000.0)},
-        "foyers_fiscaux": {"ff": {"declarants": ["a"], "rfr": {N2: 15000.0}}},
+        "individus": {"a": _one_adult("2003-03-10", "actif", inputs=_salary(1600.0))},
+        "familles": {"f": famille(["a"])},
+        "foyers_fiscaux": {"ff": foyer(["a"], rfr=15000.0)},
         "menages": {"m": {**menage("a", "locataire_vide", 550, 50, "35238"),
                           "date_entree_logement": {M: "2026-11-20"}}},
     },
     "salarie_emmenage": {
-        "individus": {"a": _one_adult("1990-03-10", "actif", **_salary(1600.0))},
-        "familles": {"f": famille(["a"], rfr_base=15000.0)},
-        "foyers_fiscaux": {"ff": {"declarants": ["a"], "rfr": {N2: 15000.0}}},
+        "individus": {"a": _one_adult("1990-03-10", "actif", inputs=_salary(1600.0))},
+        "familles": {"f": famille(["a"])},
+        "foyers_fiscaux": {"ff": foyer(["a"], rfr=15000.0)},
         "menages": {"m": {**menage("a", "locataire_vide", 550, 50, "35238"),
                           "date_entree_logement": {M: "2026-10-15"}}},
     },
@@ -337,7 +342,7 @@ HAND_BUILT = {
         "individus": {"a": _one_adult("1980-03-10"), "c1": person("2008-05-01", scolarite="lycee"),
                       "c2": person("2009-06-01", scolarite="lycee")},
         "familles": {"f": famille(["a"], ["c1", "c2"])},
-        "foyers_fiscaux": {"ff": {"declarants": ["a"], "personnes_a_charge": ["c1", "c2"], "rfr": {N2: 0.0}}},
+        "foyers_fiscaux": {"ff": foyer(["a"], ["c1", "c2"])},
         "menages": {"m": menage("a", "locataire_vide", 450, 50, "69123", enfants=["c1", "c2"])},
     },
 }
@@ -546,11 +551,11 @@ GENERIC_REFUSALS = {
     "gratuite_musees_monuments": "cadre_paris",
     # enfant_a_charge (the applicant is a declarant): refused above the income limit.
     "livret_epargne_populaire_eligibilite": "cadre_paris",
-    # majeur: the applicant of a dossier is an adult. The revenu fiscal de référence must
-    # be given for N-1 too: otherwise openfisca-france rebuilds the 2025 rfr from the few
-    # months of 2025 the situation holds, and logement_social_eligible (which accepts an
-    # N-1 income under 90 % of N-2) opened it to a couple with 80 000 EUR of RFR
-    # (plafond read: 22 665 EUR).
+    # majeur: the applicant of a dossier is an adult. The notice's incomes must fill the
+    # months of N-1 before M-13 too: otherwise openfisca-france rebuilds the 2025 rfr from
+    # the few months of 2025 the situation holds, and logement_social_eligible (which
+    # accepts an N-1 income under 90 % of N-2) opened it to a couple with 80 000 EUR of
+    # RFR (plafond read: 22 665 EUR).
     "logement_social_eligible": "famille_aisee",
     "visale_eligibilite": "cadre_paris",
 }
@@ -565,37 +570,16 @@ def results(engine):
     return dict(zip(names, engine.batch(dossiers, M)))
 
 
-def _prefixed(name: str, situation: dict) -> dict:
-    """The same situation with every id prefixed, to put many in one simulation."""
-    def ids(value):
-        return [f"{name}.{v}" for v in value] if isinstance(value, list) else value
-
-    roles = {"declarants", "personnes_a_charge", "parents", "enfants", "personne_de_reference", "conjoint", "autres"}
-    out = {}
-    for plural, entities in situation.items():
-        out[plural] = {f"{name}.{eid}": {k: (ids(v) if k in roles else v) for k, v in data.items()}
-                       for eid, data in entities.items()}
-    return out
-
-
 @pytest.fixture(scope="module")
 def direct(tbs):
-    """Every hand-built situation in one openfisca-france simulation; returns a reader."""
-    merged: dict = {"individus": {}, "familles": {}, "foyers_fiscaux": {}, "menages": {}}
-    for name, situation in HAND_BUILT.items():
-        for plural, entities in _prefixed(name, situation).items():
-            merged[plural].update(entities)
-    simulation = SimulationBuilder().build_from_entities(tbs, merged)
+    """Every hand-built situation solved and computed in one openfisca-france simulation;
+    returns a reader."""
+    read = simulate(tbs, HAND_BUILT)
 
-    def read(persona: str, variable: str, entity: str, period: str):
-        array = simulation.calculate(variable, M if period == "month" else M[:4])
-        ids = list(simulation.populations[entity].ids)
-        if entity == "individu":
-            return [array[i] for i, eid in enumerate(ids) if eid.startswith(persona + ".")]
-        main = {"famille": "f", "menage": "m"}[entity]
-        return [array[ids.index(f"{persona}.{main}")]]
+    def by_period(persona: str, variable: str, entity: str, period: str):
+        return read(persona, variable, entity, M if period == "month" else M[:4])
 
-    return read
+    return by_period
 
 
 # --- coverage -----------------------------------------------------------------------------

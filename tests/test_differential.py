@@ -2,165 +2,111 @@
 by hand here, computed directly, gives the same amounts as the engine (within 1 €).
 
 The hand-built situations follow the public simulators' conventions described in
-shared/reference/openfisca-aids.md, written out explicitly, not through the engine.
+shared/reference/openfisca-aids.md and the at-source convention of docs/dossier.md
+(« Comment le moteur s'en sert »), written out explicitly, not through the engine: gross
+amounts and N-2 notice incomes are solved on openfisca's own net and rfr by the
+test-side solver of tests/handbuilt.py.
 """
 import pytest
-from openfisca_core.simulation_builder import SimulationBuilder
 
 from .conftest import MONTH, example
+from .handbuilt import HISTORY, famille, foyer, gross, menage, notice, notice_share, person, simulate
 
 M = MONTH
 
-
-def months(first: int, last: int) -> list[str]:
-    """Months M+first .. M+last (offsets <= 0), oldest first."""
-    year, mon = int(M[:4]), int(M[5:])
-    out = []
-    for k in range(first, last + 1):
-        index = year * 12 + mon - 1 + k
-        out.append(f"{index // 12}-{index % 12 + 1:02d}")
-    return out
+# At the source (docs/dossier.md, « Comment le moteur s'en sert »): each net typed in an
+# example becomes the gross whose openfisca net it is (`gross`, solved test-side in
+# tests/handbuilt.py); the N-2 notice is given by declarant and category, as a share of
+# a yearly total whose openfisca rfr is the RFR typed (`notice_share` + foyer's `rfr`),
+# or, without an RFR, as the 12 months before M themselves (estimate).
 
 
-HISTORY = months(-13, 0)
-
-
-def every_month(value):
-    return {m: value for m in HISTORY}
-
-
-# Monthly benefits that may enter other bases: inputs set to 0 from M-13 to M-4.
-PAST_BENEFITS_FAMILLE = ["rsa", "ppa", "aide_logement", "reduction_loyer_solidarite", "af", "cf", "paje_base",
-                         "paje_naissance", "asf", "aeeh", "aspa", "ada"]
-PAST_BENEFITS_INDIVIDU = ["aah", "caah", "asi", "ass", "contrat_engagement_jeune", "agepi", "aide_mobilite",
-                          "aide_permis_demandeur_emploi", "mobili_jeune", "pass_sport", "pass_culture",
-                          "aide_mobilite_master", "aide_mobilite_parcoursup", "depart1825_montant_maximum",
-                          "bourse_criteres_sociaux"]
-
-
-def past_zero(names):
-    zero = {}
-    for name in names:
-        zero[name] = {m: 0.0 for m in months(-13, -4)}
-        if name in ("rsa", "contrat_engagement_jeune"):  # circular base: 0 over M-3..M-1
-            zero[name].update({m: 0.0 for m in months(-3, -1)})
-    return zero
-
-
-def person(birth, activite="inactif", etablissement="inconnu", categorie="pas_de_categorie", **extra):
-    data = {
-        "date_naissance": {"ETERNITY": birth},
-        "activite": every_month(activite),
-        "boursier": every_month(False),
-        "apprenti": every_month(False),
-        "statuts_etablissement_scolaire": every_month(etablissement),
-        "pole_emploi_categorie_demandeur_emploi": every_month(categorie),
-        **past_zero(PAST_BENEFITS_INDIVIDU),
-    }
-    for name, value in extra.items():
-        data[name] = every_month(value)
-    return data
-
-
-def famille(parents, enfants=(), rfr_base=0.0):
-    return {
-        "parents": list(parents),
-        "enfants": list(enfants),
-        "prestations_familiales_base_ressources": {m: rfr_base for m in sorted(set(HISTORY) | {f"2026-{i:02d}" for i in range(1, 13)})},
-        **past_zero(PAST_BENEFITS_FAMILLE),
-    }
-
-
-def menage(ref, statut, loyer, charges, depcom, conjoint=(), enfants=(), hlm=False, coloc=False):
-    return {
-        "personne_de_reference": [ref],
-        "conjoint": list(conjoint),
-        "enfants": list(enfants),
-        "statut_occupation_logement": every_month(statut),
-        "loyer": every_month(float(loyer)),
-        "charges_locatives": every_month(float(charges)),
-        "depcom": every_month(depcom),
-        "logement_conventionne": every_month(hlm),
-        "coloc": every_month(coloc),
-    }
+def wage(net):
+    """A wage of `net` every month, the whole N-2 notice of the foyer (its only income)."""
+    return {**gross("salaire_de_base", net), **notice(wages=notice_share())}
 
 
 SITUATIONS = {
+    # RFR 0 and no income: the notice is empty.
     "personne_seule_sans_revenu": {
         "individus": {"moi": person("1984-05-12", livret_a=300.0, statut_marital="celibataire")},
         "familles": {"f": famille(["moi"])},
-        "foyers_fiscaux": {"ff": {"declarants": ["moi"], "rfr": {"2024": 0.0, "2025": 0.0}}},
+        "foyers_fiscaux": {"ff": foyer(["moi"])},
         "menages": {"m": menage("moi", "locataire_vide", 480, 40, "69123")},
     },
     "parent_isole_deux_enfants": {
         "individus": {
-            "parent": person("1988-02-20", "actif", salaire_net=1400.0, salaire_imposable=1400.0, livret_a=500.0, statut_marital="celibataire"),
+            "parent": person("1988-02-20", "actif", livret_a=500.0, statut_marital="celibataire", inputs=wage(1400.0)),
             "e1": person("2014-06-03", "etudiant", "public", scolarite="college"),
             "e2": person("2018-09-15", "etudiant", "public", scolarite="primaire"),
         },
-        "familles": {"f": famille(["parent"], ["e1", "e2"], 15100.0)},
-        "foyers_fiscaux": {"ff": {"declarants": ["parent"], "personnes_a_charge": ["e1", "e2"], "rfr": {"2024": 15100.0, "2025": 15100.0}}},
+        "familles": {"f": famille(["parent"], ["e1", "e2"])},
+        "foyers_fiscaux": {"ff": foyer(["parent"], ["e1", "e2"], rfr=15100.0)},
         "menages": {"m": menage("parent", "locataire_vide", 650, 60, "13055", enfants=["e1", "e2"])},
     },
     "couple_trois_enfants": {
         "individus": {
-            "p1": person("1983-11-02", "actif", salaire_net=1900.0, salaire_imposable=1900.0, livret_a=1200.0, statut_marital="marie"),
+            "p1": person("1983-11-02", "actif", livret_a=1200.0, statut_marital="marie", inputs=wage(1900.0)),
             "p2": person("1986-01-25", statut_marital="marie"),
             "e1": person("2013-04-10", "etudiant", "public", scolarite="college"),
             "e2": person("2017-07-21", "etudiant", "public", scolarite="primaire"),
             "e3": person("2022-02-14", "etudiant", "public", scolarite="maternelle"),
         },
-        "familles": {"f": famille(["p1", "p2"], ["e1", "e2", "e3"], 20500.0)},
-        "foyers_fiscaux": {"ff": {"declarants": ["p1", "p2"], "personnes_a_charge": ["e1", "e2", "e3"], "rfr": {"2024": 20500.0, "2025": 20500.0}}},
+        "familles": {"f": famille(["p1", "p2"], ["e1", "e2", "e3"])},
+        # The only income of the notice is p1's wages.
+        "foyers_fiscaux": {"ff": foyer(["p1", "p2"], ["e1", "e2", "e3"], rfr=20500.0)},
         "menages": {"m": menage("p1", "locataire_hlm", 620, 90, "59350", conjoint=["p2"], enfants=["e1", "e2", "e3"], hlm=True)},
     },
     "etudiant_colocation": {
         "individus": {"etu": {
-            **person("2006-03-08", "etudiant", "public", salaire_net=350.0, salaire_imposable=350.0, livret_a=800.0, boursier=True,
-                     scolarite="enseignement_superieur", statut_marital="celibataire"),
+            # No tax notice: the estimate is the 12 months before M, 12 x 350 EUR of wages.
+            **person("2006-03-08", "etudiant", "public", livret_a=800.0, boursier=True,
+                     scolarite="enseignement_superieur", statut_marital="celibataire",
+                     inputs={**gross("salaire_de_base", 350.0), **notice(wages=12 * 350.0)}),
             "bourse_criteres_sociaux_base_ressources_parentale": {M: 24000.0},
         }},
-        # No tax notice: the estimate is 90 % of the 12 months' taxable resources.
-        "familles": {"f": famille(["etu"], rfr_base=0.9 * 12 * 350.0)},
-        "foyers_fiscaux": {"ff": {"declarants": ["etu"], "rfr": {"2024": 0.9 * 12 * 350.0, "2025": 0.9 * 12 * 350.0}}},
+        "familles": {"f": famille(["etu"])},
+        "foyers_fiscaux": {"ff": foyer(["etu"])},
         "menages": {"m": menage("etu", "locataire_meuble", 390, 30, "35238", coloc=True)},
     },
     "retraite_petite_pension": {
-        "individus": {"r": person("1954-08-30", "retraite", retraite_nette=760.0, retraite_imposable=760.0, retraite_brute=760.0, livret_a=2500.0, statut_marital="celibataire")},
-        "familles": {"f": famille(["r"], rfr_base=8200.0)},
-        "foyers_fiscaux": {"ff": {"declarants": ["r"], "rfr": {"2024": 8200.0, "2025": 8200.0}}},
+        "individus": {"r": person("1954-08-30", "retraite", livret_a=2500.0, statut_marital="celibataire",
+                                  inputs={**gross("retraite_brute", 760.0), **notice(pensions=notice_share())})},
+        "familles": {"f": famille(["r"])},
+        "foyers_fiscaux": {"ff": foyer(["r"], rfr=8200.0)},
         "menages": {"m": menage("r", "locataire_vide", 420, 35, "87085")},
     },
     "adulte_handicap_80": {
         "individus": {"a": person("1981-12-01", taux_incapacite=0.8, handicap=True, livret_a=1000.0, statut_marital="celibataire")},
         "familles": {"f": famille(["a"])},
-        "foyers_fiscaux": {"ff": {"declarants": ["a"], "rfr": {"2024": 0.0, "2025": 0.0}}},
+        "foyers_fiscaux": {"ff": foyer(["a"])},
         "menages": {"m": menage("a", "locataire_vide", 500, 45, "31555")},
     },
     "jeune_demandeur_emploi": {
-        "individus": {"j": {
-            **person("2004-07-19", "chomeur", categorie="categorie_1", livret_a=200.0, statut_marital="celibataire"),
-            # Wages from November 2025 to March 2026 only; M-13 (October 2025) repeats M-12.
-            "salaire_net": {m: (900.0 if m <= "2026-03" else 0.0) for m in HISTORY},
-            "salaire_imposable": {m: (900.0 if m <= "2026-03" else 0.0) for m in HISTORY},
-        }},
-        "familles": {"f": famille(["j"], rfr_base=0.9 * 5 * 900.0)},
-        "foyers_fiscaux": {"ff": {"declarants": ["j"], "rfr": {"2024": 0.9 * 5 * 900.0, "2025": 0.9 * 5 * 900.0}}},
+        "individus": {"j": person(
+            "2004-07-19", "chomeur", categorie="categorie_1", livret_a=200.0, statut_marital="celibataire",
+            inputs={
+                # Wages from November 2025 to March 2026 only; M-13 (October 2025) repeats M-12.
+                **gross("salaire_de_base", {m: (900.0 if m <= "2026-03" else 0.0) for m in HISTORY}),
+                # No tax notice: the 12 months before M (2025-11 .. 2026-10) hold 5 x 900 EUR.
+                **notice(wages=5 * 900.0),
+            })},
+        "familles": {"f": famille(["j"])},
+        "foyers_fiscaux": {"ff": foyer(["j"])},
         "menages": {"m": menage("j", "loge_gratuitement", 0, 0, "44109")},
     },
     # The expected baby is not yet a member of the household for benefits (openfisca-france
     # would count its negative age as a child for RSA, prime d'activité, PAJE base...).
     "couple_attend_bebe": {
         "individus": {
-            "p1": person("1994-10-05", "actif", salaire_net=1500.0, salaire_imposable=1500.0, livret_a=3000.0, statut_marital="celibataire"),
-            "p2": person("1996-04-17", "actif", salaire_net=1250.0, salaire_imposable=1250.0, enceinte=True, statut_marital="celibataire"),
+            "p1": person("1994-10-05", "actif", livret_a=3000.0, statut_marital="celibataire", inputs=wage(1500.0)),
+            # Cohabiting: her own foyer, whose notice is estimated from her 12 months (12 x 1 250 EUR).
+            "p2": person("1996-04-17", "actif", enceinte=True, statut_marital="celibataire",
+                         inputs={**gross("salaire_de_base", 1250.0), **notice(wages=12 * 1250.0)}),
         },
-        "familles": {"f": famille(["p1", "p2"], [], 29000.0)},
-        # Cohabiting: two tax households; the notice's income is on the applicant's.
-        "foyers_fiscaux": {
-            "ff1": {"declarants": ["p1"], "rfr": {"2024": 29000.0, "2025": 29000.0}},
-            "ff2": {"declarants": ["p2"], "rfr": {"2024": 0.0, "2025": 0.0}},
-        },
+        "familles": {"f": famille(["p1", "p2"], [])},
+        # Two tax households; the RFR typed is the applicant's.
+        "foyers_fiscaux": {"ff1": foyer(["p1"], rfr=29000.0), "ff2": foyer(["p2"])},
         "menages": {"m": menage("p1", "locataire_vide", 720, 60, "33063", conjoint=["p2"])},
     },
 }
@@ -169,15 +115,11 @@ SITUATIONS = {
 WITH_UNBORN = {
     "couple_attend_bebe": {
         "individus": {
-            "p1": person("1994-10-05", "actif", salaire_net=1500.0, salaire_imposable=1500.0, livret_a=3000.0, statut_marital="celibataire"),
-            "p2": person("1996-04-17", "actif", salaire_net=1250.0, salaire_imposable=1250.0, enceinte=True, statut_marital="celibataire"),
+            **SITUATIONS["couple_attend_bebe"]["individus"],
             "bebe": person("2027-01-20"),
         },
-        "familles": {"f": famille(["p1", "p2"], ["bebe"], 29000.0)},
-        "foyers_fiscaux": {
-            "ff1": {"declarants": ["p1"], "personnes_a_charge": ["bebe"], "rfr": {"2024": 29000.0, "2025": 29000.0}},
-            "ff2": {"declarants": ["p2"], "rfr": {"2024": 0.0, "2025": 0.0}},
-        },
+        "familles": {"f": famille(["p1", "p2"], ["bebe"])},
+        "foyers_fiscaux": {"ff1": foyer(["p1"], ["bebe"], rfr=29000.0), "ff2": foyer(["p2"])},
         "menages": {"m": menage("p1", "locataire_vide", 720, 60, "33063", conjoint=["p2"], enfants=["bebe"])},
     },
 }
@@ -207,14 +149,14 @@ COMPARED = {
 
 @pytest.fixture(scope="module")
 def direct(tbs):
-    """Every hand-built situation computed straight by openfisca-france."""
+    """Every hand-built situation, solved and computed by openfisca-france in one simulation."""
+    twins = {f"{name}+bebe": situation for name, situation in WITH_UNBORN.items()}
+    read = simulate(tbs, {**SITUATIONS, **twins})
     values = {}
-    for name, situation in SITUATIONS.items():
-        simulation = SimulationBuilder().build_from_entities(tbs, situation)
-        twin = SimulationBuilder().build_from_entities(tbs, WITH_UNBORN[name]) if name in WITH_UNBORN else simulation
+    for name in SITUATIONS:
         for aid_id, (variable, entity, period) in COMPARED.items():
-            array = (twin if aid_id in COUNTS_UNBORN else simulation).calculate(variable, period)
-            values[name, aid_id] = float(array.sum()) if entity == "individu" else float(array[0])
+            source = f"{name}+bebe" if aid_id in COUNTS_UNBORN and name in WITH_UNBORN else name
+            values[name, aid_id] = float(sum(read(source, variable, entity, period)))
     return values
 
 
