@@ -18,30 +18,10 @@ from openfisca_core.simulation_builder import SimulationBuilder
 from aidant_desk.dossier import Dossier
 
 from .conftest import EXAMPLES, MONTH
+from .handbuilt import every_month, notice
 
 M = MONTH  # 2026-11
-N2, N1, N3 = "2024", "2025", "2023"
-
-
-def months_between(first: str, last: str) -> list[str]:
-    out, (y, m) = [], (int(first[:4]), int(first[5:]))
-    while f"{y:04d}-{m:02d}" <= last:
-        out.append(f"{y:04d}-{m:02d}")
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return out
-
-
-HISTORY = months_between("2025-10", M)  # M-13 .. M
-NOTICE_MONTHS = months_between("2023-01", "2024-12") + months_between("2025-01", "2025-09")
-
-
-def notice(yearly: float) -> dict:
-    """A yearly N-2 taxable amount, 1/12 a month over N-3, N-2 and N-1 before M-13."""
-    return {m: yearly / 12 for m in NOTICE_MONTHS}
-
-
-def every(value) -> dict:
-    return {m: value for m in HISTORY}
+N2 = "2024"
 
 
 def dossier(people, resources=(), rfr=None, couple="single", housing=None, **extra) -> Dossier:
@@ -80,22 +60,22 @@ GROSS_WAGE = 2600.0
 def family_situation(declared_wages: float) -> dict:
     """The same family by hand: gross wage every month, N-2 wages on the notice."""
     def child(birth, school):
-        return {"date_naissance": {"ETERNITY": birth}, "scolarite": every(school),
-                "statuts_etablissement_scolaire": every("public"), "activite": every("etudiant")}
+        return {"date_naissance": {"ETERNITY": birth}, "scolarite": every_month(school),
+                "statuts_etablissement_scolaire": every_month("public"), "activite": every_month("etudiant")}
     return {
         "individus": {
-            "p1": {"date_naissance": {"ETERNITY": "1984-03-02"}, "activite": every("actif"),
-                   "salaire_de_base": every(GROSS_WAGE), "salaire_imposable": notice(declared_wages),
-                   "statut_marital": every("marie")},
-            "p2": {"date_naissance": {"ETERNITY": "1986-05-20"}, "statut_marital": every("marie")},
+            "p1": {"date_naissance": {"ETERNITY": "1984-03-02"}, "activite": every_month("actif"),
+                   "salaire_de_base": every_month(GROSS_WAGE), **notice(wages=declared_wages),
+                   "statut_marital": every_month("marie")},
+            "p2": {"date_naissance": {"ETERNITY": "1986-05-20"}, "statut_marital": every_month("marie")},
             "e1": child("2013-04-10", "college"), "e2": child("2017-06-21", "primaire"),
             "e3": child("2022-02-14", "maternelle"),
         },
         "familles": {"f": {"parents": ["p1", "p2"], "enfants": ["e1", "e2", "e3"]}},
         "foyers_fiscaux": {"ff": {"declarants": ["p1", "p2"], "personnes_a_charge": ["e1", "e2", "e3"]}},
         "menages": {"m": {"personne_de_reference": ["p1"], "conjoint": ["p2"], "enfants": ["e1", "e2", "e3"],
-                          "statut_occupation_logement": every("locataire_vide"), "loyer": every(550.0),
-                          "charges_locatives": every(60.0), "depcom": every("59350")}},
+                          "statut_occupation_logement": every_month("locataire_vide"), "loyer": every_month(550.0),
+                          "charges_locatives": every_month(60.0), "depcom": every_month("59350")}},
     }
 
 
@@ -124,10 +104,10 @@ def test_aspa_tops_up_the_gross_pension_not_the_net(engine, tbs):
     tops up the gross; the dossier typed with the net must give the ASPA of the gross
     (taking net for gross, as before, gave about 70 € a month too much)."""
     declared = 20000.0
-    situation = solo("r", "1954-02-01", activite=every("retraite"), retraite_brute=every(950.0),
-                     retraite_imposable=notice(declared), statut_marital=every("celibataire"))
-    situation["menages"]["m"].update({"statut_occupation_logement": every("locataire_vide"), "loyer": every(450.0),
-                                      "charges_locatives": every(40.0), "depcom": every("69123")})
+    situation = solo("r", "1954-02-01", activite=every_month("retraite"), retraite_brute=every_month(950.0),
+                     **notice(pensions=declared), statut_marital=every_month("celibataire"))
+    situation["menages"]["m"].update({"statut_occupation_logement": every_month("locataire_vide"), "loyer": every_month(450.0),
+                                      "charges_locatives": every_month(40.0), "depcom": every_month("69123")})
     simulation = SimulationBuilder().build_from_entities(tbs, situation)
     rfr = round(float(simulation.calculate("rfr", N2)[0]))
     net = round(float(simulation.calculate("retraite_nette", M)[0]), 2)
@@ -159,17 +139,15 @@ def test_gross_found_from_net_round_trips_within_one_euro(engine, tbs, rfr):
     dossiers, nets = [], []
     for rtype, gross_var, net_var, gross in GROSS_CASES:
         birth = "1955-01-01" if rtype == "pension" else "1985-01-01"
-        notice_var = {"wages": "salaire_imposable", "pension": "retraite_imposable",
-                      "unemployment": "chomage_imposable"}[rtype]
-        situation = solo("a", birth, **{gross_var: every(float(gross)), notice_var: notice(rfr / 0.9)})
+        category = {"wages": "wages", "pension": "pensions", "unemployment": "unemployment"}[rtype]
+        situation = solo("a", birth, **{gross_var: every_month(float(gross))}, **notice(**{category: rfr / 0.9}))
         simulation = SimulationBuilder().build_from_entities(tbs, situation)
         net = round(float(simulation.calculate(net_var, M)[0]), 2)
         nets.append(net)
         activity = {"wages": "employed", "pension": "retired", "unemployment": "job_seeker"}[rtype]
         dossiers.append(dossier([{"id": "a", "role": "applicant", "birth_date": birth, "activity": activity}],
                                 [{"person": "a", "type": rtype, "same_every_month": net}],
-                                tax_notice_incomes=[{"person": "a", {"wages": "wages", "pension": "pensions",
-                                                                     "unemployment": "unemployment"}[rtype]: rfr / 0.9}]))
+                                tax_notice_incomes=[{"person": "a", category: rfr / 0.9}]))
     built = engine.situation(dossiers, M)
     for i, (rtype, gross_var, net_var, gross) in enumerate(GROSS_CASES):
         found = built["individus"][f"d{i}_a"][gross_var][M]

@@ -35,10 +35,12 @@ MONTHLY_INPUT = {
     "rental_income": "revenus_locatifs",
 }
 # Resources whose source is the gross amount: (gross input, the net openfisca derives
-# from it, a first guess of net / gross for the inversion).
+# from it, a first guess of net / gross for the inversion). Unemployment starts from
+# gross = net: below the CSG floor (net kept at the SMIC level) many grosses give the
+# same net, and the smallest, which is the net itself there, is the one taken.
 GROSS_INPUT = {
     "wages": ("salaire_de_base", "salaire_net", 0.78),
-    "unemployment": ("chomage_brut", "chomage_net", 0.93),
+    "unemployment": ("chomage_brut", "chomage_net", 1.0),
     "pension": ("retraite_brute", "retraite_nette", 0.91),
 }
 # A micro-entrepreneur's monthly turnover, by kind of activity.
