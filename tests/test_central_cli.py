@@ -120,3 +120,19 @@ def test_the_central_package_imports_nothing_from_the_desk(tmp_path):
     assert done.returncode == 0, done.stderr
     modules = eval(done.stdout)
     assert all(m == "aidant_desk" or m.startswith("aidant_desk.central") for m in modules)
+
+
+def test_site_tokens_never_read_as_a_command_line_option(tmp_path):
+    """A token is typed after `--token`: one beginning with « - » made argparse refuse
+    it (about one urlsafe token in 64). 200 tokens all parse as the option's value."""
+    from aidant_desk.central.storage import CentralStore
+
+    store = CentralStore(tmp_path / "central.db")
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--token")
+    try:
+        for i in range(200):
+            token = store.add_site(f"Site {i}", "13")[1]
+            assert parser.parse_args(["--token", token]).token == token
+    finally:
+        store.close()

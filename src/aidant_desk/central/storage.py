@@ -80,7 +80,11 @@ class CentralStore:
         departement = departement.strip().upper()
         if not DEPARTEMENT.match(departement):
             raise ValueError(f"Département « {departement} » inconnu : un code comme 13, 2A ou 974.")
-        token = secrets.token_urlsafe(32)
+        # A token starting with « - » would read as an option in
+        # `aidant-desk sync --token …` (one urlsafe token in 64): draw again.
+        token = "-"
+        while token.startswith("-"):
+            token = secrets.token_urlsafe(32)
         with self._transaction() as cursor:
             cursor.execute(self._sql("INSERT INTO sites (name, departement, token_hash, created_at) "
                                      "VALUES (?, ?, ?, ?) RETURNING id"),
