@@ -112,6 +112,11 @@ class NoticeIncome:
     unemployment: float = 0.0
     self_employment: float = 0.0
 
+    @property
+    def amounts(self) -> dict[str, float]:
+        """Category -> yearly amount."""
+        return {k: v for k, v in dataclasses.asdict(self).items() if k != "person"}
+
 
 @dataclass(frozen=True)
 class Assets:
@@ -244,7 +249,7 @@ class Dossier:
         data["benefits_received"] = {k: _benefit_dict(v) for k, v in self.benefits_received.items()}
         if self.tax_notice_incomes:
             data["tax_notice_incomes"] = [
-                {k: v for k, v in dataclasses.asdict(n).items() if k == "person" or v} for n in self.tax_notice_incomes]
+                {"person": n.person, **{k: v for k, v in n.amounts.items() if v}} for n in self.tax_notice_incomes]
         return data
 
     def save(self, path: str | Path) -> None:

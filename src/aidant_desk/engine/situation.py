@@ -121,12 +121,6 @@ class Periods:
         return [m for m in self.history if m not in self.recent and m != self.month]
 
     @cached_property
-    def family_base_months(self) -> list[str]:
-        """The months family benefits may read their base at: the history and year M."""
-        year = [f"{self.year}-{m:02d}" for m in range(1, 13)]
-        return sorted(set(self.history) | set(year))
-
-    @cached_property
     def notice_months(self) -> list[str]:
         """Months whose taxable incomes come from the N-2 notice: every month of N-3 and
         N-2, and the months of N-1 before the history (which has the months' own amounts)."""
@@ -282,9 +276,7 @@ class SituationBuilder:
             given = {n.person: n for n in dossier.tax_notice_incomes}
             for person in declarants:
                 n = given.get(person.id)
-                amounts = ({"wages": n.wages, "pensions": n.pensions, "unemployment": n.unemployment,
-                            "self_employment": n.self_employment} if n else {})
-                self._write_notice(dossier, person, pid[person.id], amounts)
+                self._write_notice(dossier, person, pid[person.id], n.amounts if n else {})
             return
         weights = {person.id: yearly_amounts(dossier, p.month, person.id) for person in declarants}
         if dossier.fiscal_reference_income is None:  # estimated: the last 12 months stand for N-2
