@@ -861,7 +861,7 @@ def engine_rows(engine, tbs, catalogue, conversions: list[Conversion]) -> list[R
             by_month.setdefault(c.case.month, []).append(c)
     rows = []
     for month, group in sorted(by_month.items()):
-        results = engine.batch([Dossier.from_dict(c.dossier, c.case.name) for c in group], month)
+        results = engine.batch([Dossier.from_dict(c.dossier, c.case.name).with_month(month) for c in group])
         for c, result in zip(group, results):
             for variable, person, expected in expected_rows(c.case, lambda v: tbs.variables[v].entity.key):
                 if variable not in aids:

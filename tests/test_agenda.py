@@ -154,7 +154,21 @@ def test_a_booking_survives_reopening_the_database(database):
     assert reopened.backups == []  # nothing to migrate the second time
 
 
-def test_bookings_are_counted_once_in_the_week_they_are_made(agenda):
+@pytest.fixture
+def counted(database):
+    """The agenda as the desk hands it out: bookings are counted."""
+    from aidant_desk.agenda import save_agenda_settings
+    from aidant_desk.desk import Desk
+    from aidant_desk.desk.settings import save_site_settings
+
+    with Desk(database, now=lambda: NOW) as desk:
+        save_agenda_settings(desk.db, SETTINGS)
+        save_site_settings(desk.db, SITE)
+        yield desk.agenda()
+
+
+def test_bookings_are_counted_once_in_the_week_they_are_made(counted):
+    agenda = counted
     agenda.book_desk(at(TUESDAY, 10), "Julie")
     agenda.record_partner(at(TUESDAY, 10), "France Travail", "Agence France Travail de Lille")
     moved = agenda.book_desk(at(TUESDAY, 11), "Julie")

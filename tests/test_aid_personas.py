@@ -567,7 +567,7 @@ GENERIC_REFUSALS = {
 def results(engine):
     names = list(PERSONAS)
     dossiers = [Dossier.from_dict(PERSONAS[n]) for n in names]
-    return dict(zip(names, engine.batch(dossiers, M)))
+    return dict(zip(names, engine.batch([d.with_month(M) for d in dossiers])))
 
 
 @pytest.fixture(scope="module")
@@ -676,8 +676,8 @@ def test_refusal_without_failing_criterion_gives_the_generic_reason(aid_id, resu
 def test_pass_colo_of_one_dossier_does_not_leak_into_another_of_the_batch(engine):
     """openfisca-france's pass_colo tests the age over every person of a simulation, so
     the catalogue states the Pass Colo as conditions: one dossier never opens it for another."""
-    with_child, alone = engine.batch([Dossier.from_dict(PERSONAS["enfant_onze_ans"]),
-                                      Dossier.from_dict(PERSONAS["locataire_sans_revenu"])], M)
+    with_child, alone = engine.batch([Dossier.from_dict(PERSONAS["enfant_onze_ans"]).with_month(M),
+                                      Dossier.from_dict(PERSONAS["locataire_sans_revenu"]).with_month(M)])
     assert with_child.aid("pass_colo").status == TO_CHECK
     # A 41-year-old without children has no Pass Colo (enfant de 11 ans, décret 2024-277).
     assert alone.aid("pass_colo").status == NOT_ELIGIBLE

@@ -139,7 +139,7 @@ def test_before_after_for_a_move(qtbot, window, engine):
                     and window.comparison.comparison.after.aid("aide_logement").eligible, timeout=ENGINE_TIMEOUT_MS)
 
     moved = moving(dossier, MONTH, rent=420, charges=30, status="tenant_unfurnished")
-    before, after = engine.scenarios(dossier, [moved], MONTH)
+    before, after = engine.scenarios(dossier.with_month(MONTH), [moved.with_month(MONTH)])
     shown = {window.comparison.table.item(r, 0).data(Qt.ItemDataRole.UserRole): window.comparison.table.item(r, 3).text()
              for r in range(window.comparison.table.rowCount())}
     assert before.aid("aide_logement").status == "not_eligible"  # hosted free: no housing aid
@@ -155,7 +155,7 @@ def test_chart_data_matches_the_engine_scenario(qtbot, window, engine):
     window.tabs.setCurrentWidget(window.earnings)
     qtbot.waitUntil(lambda: window.earnings.chart.ladder is not None, timeout=ENGINE_TIMEOUT_MS)
     shown = window.earnings.chart.ladder
-    direct = earnings_ladder(engine, dossier, MONTH)
+    direct = earnings_ladder(engine, dossier.with_month(MONTH))
     assert len(shown.points) == len(direct.points) == 41
     assert shown.points[-1].earnings == pytest.approx(2 * direct.smic_net, abs=0.05)
     for a, b in zip(shown.points, direct.points):
@@ -227,7 +227,7 @@ def test_a_finished_simulation_is_counted_once_with_its_aids(qtbot, window):
     window.new_dossier()
     qtbot.mouseClick(window.start.buttons[""], Qt.MouseButton.LeftButton)  # moving on ends the session
 
-    rows = {(r["metric"], r["key"]): r["recorded"] for r in window.activity.db["activity_counts"].rows}
+    rows = {(r["metric"], r["key"]): r["recorded"] for r in window.desk.db["activity_counts"].rows}
     assert rows[("simulations", "")] == 1
     assert rows[("simulations_with_aid", "")] == 1
     assert rows[("simulations_with_new_rights", "")] == 1
@@ -267,7 +267,7 @@ def test_booked_appointment_goes_on_the_handout_and_into_the_ics(qtbot, window, 
     assert len(events) == 1
     start = events[0].decoded("DTSTART")
     assert start == booked.start and str(start.tzinfo) == "Europe/Paris"
-    counts = {(r["metric"], r["key"]): r["recorded"] for r in window.activity.db["activity_counts"].rows}
+    counts = {(r["metric"], r["key"]): r["recorded"] for r in window.desk.db["activity_counts"].rows}
     assert counts[("appointments_desk", "")] == 1 and counts[("handouts", "")] == 1
 
 

@@ -14,7 +14,8 @@ from datetime import datetime
 import pytest
 
 from aidant_desk.store import open_database
-from aidant_desk.sync import cli as sync_cli, record_appointment, record_simulation
+from aidant_desk.cli import sync as sync_cli
+from aidant_desk.sync import record_appointment, record_simulation
 from tests.central_fixtures import ROOT, empty_postgres, dead_url, postgres_dsn  # noqa: F401 (fixtures)
 
 CENTRAL = [sys.executable, "-m", "aidant_desk.central.cli"]

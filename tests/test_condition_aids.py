@@ -239,7 +239,7 @@ END_TO_END = {
 
 def test_conditions_through_the_engine(engine, catalogue):
     names = list(END_TO_END)
-    results = engine.batch([Dossier.from_dict(END_TO_END[n][0]) for n in names], M)
+    results = engine.batch([Dossier.from_dict(END_TO_END[n][0]).with_month(M) for n in names])
     for name, result in zip(names, results):
         for aid_id, status in END_TO_END[name][1].items():
             got = result.aid(aid_id)

@@ -163,7 +163,7 @@ def direct(tbs):
 @pytest.fixture(scope="module")
 def engine_results(engine):
     names = list(SITUATIONS)
-    results = engine.batch([example(n) for n in names], M)
+    results = engine.batch([d.with_month(M) for d in [example(n) for n in names]])
     return dict(zip(names, results))
 
 

@@ -20,7 +20,7 @@ def test_the_order_people_are_listed_in_changes_nothing(engine):
     ordered = data_of("couple_trois_enfants")
     swapped = copy.deepcopy(ordered)
     swapped["people"] = list(reversed(swapped["people"]))
-    a, b = engine.batch([Dossier.from_dict(ordered), Dossier.from_dict(swapped)], MONTH)
+    a, b = engine.batch([d.with_month(MONTH) for d in [Dossier.from_dict(ordered), Dossier.from_dict(swapped)]])
     assert [(x.aid_id, x.status, x.amount) for x in a.aids] == [(x.aid_id, x.status, x.amount) for x in b.aids]
 
 
@@ -28,9 +28,9 @@ def test_a_batch_gives_each_dossier_its_own_results(engine):
     """Batch equivalence: the same dossiers one by one give the same figures."""
     names = ["parent_isole_deux_enfants", "couple_attend_bebe", "retraite_petite_pension"]
     dossiers = [Dossier.from_dict(data_of(n)) for n in names]
-    together = engine.batch(dossiers, MONTH)
+    together = engine.batch([d.with_month(MONTH) for d in dossiers])
     for dossier, in_batch in zip(dossiers, together):
-        alone = engine.simulate(dossier, MONTH)
+        alone = engine.simulate(dossier.with_month(MONTH))
         assert [(x.aid_id, x.amount) for x in alone.aids] == [(x.aid_id, x.amount) for x in in_batch.aids]
 
 
@@ -48,7 +48,7 @@ def test_adults_outside_the_tax_household_do_not_inflate_its_income(engine):
     ]
     data["resources"] += [{"person": "fils", "type": "wages", "same_every_month": 1500},
                           {"person": "mamie", "type": "pension", "same_every_month": 700}]
-    with_others, without = engine.batch([Dossier.from_dict(data), alone], MONTH)
+    with_others, without = engine.batch([d.with_month(MONTH) for d in [Dossier.from_dict(data), alone]])
     assert with_others.fiscal_reference_income == pytest.approx(20520.0, abs=1)
     assert without.fiscal_reference_income == pytest.approx(20520.0, abs=1)
     assert with_others.fiscal_income_estimated
@@ -59,7 +59,7 @@ def test_an_expected_child_counts_only_for_the_birth_grant(engine):
     expected baby; the prime à la naissance needs it."""
     with_baby = Dossier.from_dict(data_of("couple_attend_bebe"))
     without = with_baby.replace(people=tuple(p for p in with_baby.people if p.role != "child"))
-    a, b = engine.batch([with_baby, without], MONTH)
+    a, b = engine.batch([d.with_month(MONTH) for d in [with_baby, without]])
     for aid in ("ppa", "aide_logement", "rsa", "paje_base", "cf"):
         assert a.aid(aid).amount == b.aid(aid).amount, aid
     assert a.aid("paje_naissance").eligible and not b.aid("paje_naissance").eligible

@@ -56,7 +56,7 @@ def engine_results(runs, engine: Engine):
     results = {}
     for month, run in _month_runs(runs).items():
         dossiers = [Dossier.from_dict(h.dossier) for h in run.households]
-        for h, result in zip(run.households, engine.batch(dossiers, month)):
+        for h, result in zip(run.households, engine.batch([d.with_month(month) for d in dossiers])):
             results[h.seed] = result
     return results, time.perf_counter() - started
 

@@ -14,8 +14,10 @@ from aidant_desk.agenda import PARIS, Appointment
 from aidant_desk.cli import main
 from aidant_desk.dossier import Person
 from aidant_desk.engine.results import AidResult, SimulationResult
-from aidant_desk.handout import HandoutOptions, build_handout, prepare_handout
-from aidant_desk.site import SiteSettings, load_site_settings, save_site_settings
+from aidant_desk.desk import Desk
+from aidant_desk.desk.settings import load_site_settings, save_site_settings
+from aidant_desk.handout import HandoutOptions, build_handout
+from aidant_desk.site import SiteSettings
 from aidant_desk.store import open_database
 
 from .conftest import EXAMPLES, example
@@ -223,7 +225,7 @@ PERSONAL = [
 
 def test_a_real_simulation_prints_every_new_right_and_no_personal_data(engine, catalogue, family_with_names):
     dossier, names = family_with_names
-    result = engine.simulate(dossier, "2026-11")
+    result = engine.simulate(dossier.with_month("2026-11"))
     assert len(result.new_rights) >= 10
     text = flat(pdf_text(build_handout(result, catalogue, HandoutOptions(), SITE, on=PRINTED_ON)))
     for aid in result.new_rights:
@@ -242,7 +244,7 @@ def test_a_real_simulation_prints_every_new_right_and_no_personal_data(engine, c
 
 def test_personal_data_is_printed_only_when_the_counselor_asks(engine, catalogue, family_with_names):
     dossier, names = family_with_names
-    result = engine.simulate(dossier, "2026-11")
+    result = engine.simulate(dossier.with_month("2026-11"))
     options = HandoutOptions(beneficiary_first_name=names["parent1"], show_fiscal_income=True)
     text = flat(pdf_text(build_handout(result, catalogue, options, SITE, on=PRINTED_ON)))
     assert "Pour : Mireille" in text
@@ -250,12 +252,13 @@ def test_personal_data_is_printed_only_when_the_counselor_asks(engine, catalogue
 
 
 def test_a_handout_counts_once_however_often_it_is_saved_or_printed(tmp_path, catalogue):
-    db = open_database(tmp_path / "desk.db").db
-    handout = prepare_handout(hand_made_result(catalogue), catalogue, on=PRINTED_ON)
     at = datetime(2026, 11, 28, 11, 0, tzinfo=PARIS)
-    assert handout.save(tmp_path / "recap.pdf", db, at).read_bytes() == handout.pdf
-    handout.delivered(db, at)
-    handout.save(tmp_path / "copie.pdf", db, at)
+    desk = Desk(tmp_path / "desk.db", catalogue=catalogue, now=lambda: at)
+    db = desk.db
+    handout = desk.prepare_handout(hand_made_result(catalogue), on=PRINTED_ON)
+    assert desk.save_handout(handout, tmp_path / "recap.pdf").read_bytes() == handout.pdf
+    desk.handout_delivered(handout)
+    desk.save_handout(handout, tmp_path / "copie.pdf")
     assert db.execute("SELECT week, metric, recorded FROM activity_counts").fetchall() == [("2026-W48", "handouts", 1)]
 
 

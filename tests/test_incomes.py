@@ -118,7 +118,7 @@ def test_aspa_tops_up_the_gross_pension_not_the_net(engine, tbs):
     typed_net = dossier(person, [{"person": "r", "type": "pension", "same_every_month": net}], rfr=rfr, housing=housing)
     typed_gross = dossier(person, [{"person": "r", "type": "pension", "same_every_month": 950.0, "basis": "gross"}],
                           rfr=rfr, housing=housing)
-    for result in engine.batch([typed_net, typed_gross], M):
+    for result in engine.batch([d.with_month(M) for d in [typed_net, typed_gross]]):
         assert result.aid("aspa").amount == pytest.approx(aspa, abs=1)
 
 
@@ -148,7 +148,7 @@ def test_gross_found_from_net_round_trips_within_one_euro(engine, tbs, rfr):
         dossiers.append(dossier([{"id": "a", "role": "applicant", "birth_date": birth, "activity": activity}],
                                 [{"person": "a", "type": rtype, "same_every_month": net}],
                                 tax_notice_incomes=[{"person": "a", category: rfr / 0.9}]))
-    built = engine.situation(dossiers, M)
+    built = engine.situation([d.with_month(M) for d in dossiers])
     for i, (rtype, gross_var, net_var, gross) in enumerate(GROSS_CASES):
         found = built["individus"][f"d{i}_a"][gross_var][M]
         assert found == pytest.approx(gross, abs=1.0), f"{rtype} {gross}: net {nets[i]} -> brut {found}"
@@ -188,7 +188,7 @@ def test_openfisca_recomputes_the_rfr_typed(engine):
     dossiers = [dossier(p, r, rfr=rfr, couple=c) for p, r, c, rfr in RFR_HOUSEHOLDS.values()]
     from aidant_desk.engine import tax_benefit_system
 
-    built = engine.situation(dossiers, M)
+    built = engine.situation([d.with_month(M) for d in dossiers])
     simulation = SimulationBuilder().build_from_entities(tax_benefit_system(), built)
     ids = list(built["foyers_fiscaux"])
     rfr = simulation.calculate("rfr", N2)
@@ -263,10 +263,10 @@ def test_every_example_simulates_at_past_months(engine, month):
     for path in sorted(EXAMPLES.glob("*.json")):
         d = Dossier.load(path)
         try:
-            engine.check(d, month)
+            engine.check(d.with_month(month))
         except InvalidData:
             continue  # a child not yet conceived at that date
-        result = engine.simulate(d.with_month(month), month)
+        result = engine.simulate(d.with_month(month))
         for core in ("rsa", "aide_logement", "af", "aspa", "aah"):
             assert result.aid(core).status != "unavailable", (path.name, month, core)
         if month < "2016-01":
@@ -297,5 +297,5 @@ def test_version_1_profit_becomes_turnover_with_the_same_profit(engine):
     assert d.resources[0].same_every_month == 1200 and d.resources[0].self_employment_kind == "services"
     from aidant_desk.engine import build_simulation
 
-    simulation = build_simulation(engine.situation([d], M))
+    simulation = build_simulation(engine.situation([d.with_month(M)]))
     assert float(simulation.calculate("rpns_auto_entrepreneur_benefice", M)[0]) == pytest.approx(600.0)

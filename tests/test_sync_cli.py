@@ -6,7 +6,8 @@ from datetime import datetime
 import pytest
 
 from aidant_desk.store import open_database
-from aidant_desk.sync import cli, record_handout, record_simulation
+from aidant_desk.cli import sync as cli
+from aidant_desk.sync import record_handout, record_simulation
 from aidant_desk.sync.outbox import waiting_count
 from tests.central_fixtures import central, central_store, dead_url, postgres_dsn  # noqa: F401 (fixtures)
 

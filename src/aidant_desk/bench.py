@@ -8,11 +8,11 @@ import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
+from . import package_data
 from .dossier import Dossier, Resource
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+EXAMPLES = package_data.examples_dir()
 REFERENCE_EXAMPLE = "parent_isole_deux_enfants.json"
 WARM_RUNS = 5
 

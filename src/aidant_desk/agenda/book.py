@@ -9,27 +9,31 @@ from typing import Callable
 
 from sqlite_utils import Database
 
-from ..site import SiteSettings, load_site_settings
+from ..formatting import WEEKDAYS, clock, long_date, when
+from ..site import SiteSettings
 from ..store import write_transaction
-from ..sync.counters import record_appointment
 from .model import BOOKED, CANCELLED, DESK, PARIS, PARTNER, AgendaError, Appointment, Slot, paris_time
-from .settings import AgendaSettings, load_agenda_settings
+from .settings import AgendaSettings
 from .slots import desk_slots, within_opening
-from .wording import WEEKDAYS, clock, long_date, when
 
 MAX_MINUTES = 8 * 60
 _UTC_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
 class Agenda:
-    """One desk's appointments. The connection belongs to the calling thread."""
+    """One desk's appointments. The connection belongs to the calling thread.
 
-    def __init__(self, db: Database, settings: AgendaSettings | None = None, site: SiteSettings | None = None,
-                 now: Callable[[], datetime] | None = None):
+    `on_booked` runs inside the booking's transaction: whatever it writes (the desk
+    counts the appointment) is kept if and only if the booking is."""
+
+    def __init__(self, db: Database, settings: AgendaSettings, site: SiteSettings,
+                 now: Callable[[], datetime] | None = None,
+                 on_booked: Callable[[Appointment], None] | None = None):
         self.db = db
-        self.settings = settings or load_agenda_settings(db)
-        self.site = site or load_site_settings(db)
+        self.settings = settings
+        self.site = site
         self._now = now or (lambda: datetime.now(PARIS))
+        self._on_booked = on_booked
 
     # --- reading ---------------------------------------------------------------
     def get(self, appointment_id: int) -> Appointment:
@@ -117,8 +121,10 @@ class Agenda:
                 [appointment.uid, appointment.kind, _utc(appointment.start), _utc(appointment.end),
                  appointment.place, appointment.with_whom, appointment.what_to_bring, appointment.note,
                  appointment.label])
-            record_appointment(self.db, appointment.kind, at=self._now())
-        return self.get(cursor.lastrowid)
+            booked = self.get(cursor.lastrowid)
+            if self._on_booked:
+                self._on_booked(booked)
+        return booked
 
     def _booked(self, appointment_id: int) -> Appointment:
         appointment = self.get(appointment_id)

@@ -44,6 +44,11 @@ class Appointment:
         return self.start + timedelta(minutes=self.duration)
 
     @property
+    def at_desk(self) -> bool:
+        """At this France Services site, with one of its counselors."""
+        return self.kind == DESK
+
+    @property
     def cancelled(self) -> bool:
         return self.status == CANCELLED
 

@@ -20,17 +20,15 @@ def _application():
 
 
 def _window(month: str | None = None):
-    from ..catalogue import default_catalogue
-    from .activity import Activity
+    from ..desk import Desk, default_catalogue
     from .engine_client import EngineClient
     from .main_window import MainWindow
 
     catalogue = default_catalogue()
     engine = EngineClient()
     engine.start()
-    activity = Activity()
-    window = MainWindow(catalogue, engine, month, activity)
-    activity.start()
+    window = MainWindow(catalogue, engine, month, Desk(catalogue=catalogue))
+    window.sync_loop.start()
     return window, engine
 
 
@@ -55,7 +53,7 @@ def smoke(dossier: Path, screenshot: Path, out=print) -> int:
     import os
     import tempfile
 
-    from ..dossier import Dossier, InvalidData
+    from ..desk import Dossier, InvalidData
 
     # A check run, not a visit: never touch the counselor's autosave or activity counts.
     os.environ["AIDANT_DESK_HOME"] = tempfile.mkdtemp(prefix="aidant-desk-smoke-")

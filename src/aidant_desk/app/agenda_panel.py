@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..agenda import PARIS, PARTNERS, Agenda, AgendaError, Appointment, export_ics, when
+from ..desk import PARIS, PARTNERS, AgendaError, Appointment, Desk, export_ics, when
 from .widgets import date_edit, describe
 
 
@@ -50,9 +50,11 @@ def _paris(edit: QDateTimeEdit) -> datetime:
 class AgendaPanel(QWidget):
     chosen = Signal(object)  # the Appointment printed on the handout, or None
 
-    def __init__(self, agenda: Agenda | None, parent=None):
+    def __init__(self, desk: Desk, parent=None):
         super().__init__(parent)
-        self.agenda = agenda
+        self.desk = desk
+        problem = desk.store_problem()
+        self.agenda = None if problem else desk.agenda()
         self.selected: Appointment | None = None
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -117,9 +119,9 @@ class AgendaPanel(QWidget):
         self.move_button.clicked.connect(self.move_current)
         self.cancel_button.clicked.connect(self.cancel_current)
         self.export_button.clicked.connect(self.export_dialog)
-        if agenda is None:
+        if self.agenda is None:
             self.setEnabled(False)
-            self.message.setText("L'agenda est indisponible : la base locale n'a pas pu être ouverte.")
+            self.message.setText(f"L'agenda est indisponible : {problem}")
         else:
             self.refresh()
 
@@ -127,7 +129,7 @@ class AgendaPanel(QWidget):
     def reload_settings(self) -> None:
         """Opening hours or counselors changed in the settings."""
         if self.agenda is not None:
-            self.agenda = Agenda(self.agenda.db)
+            self.agenda = self.desk.agenda()
             self.refresh()
 
     def refresh(self) -> None:

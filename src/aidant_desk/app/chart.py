@@ -7,8 +7,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from ..engine.scenarios import EarningsLadder
-from ..formatting import euros, number
+from ..desk import EarningsLadder, euros, number
 from .widgets import describe
 
 INCOME_COLOR = QColor("#1f4e9c")

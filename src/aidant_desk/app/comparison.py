@@ -14,11 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..catalogue import Catalogue
-from ..engine.results import STATUS_LABELS
-from ..engine.scenarios import Comparison
-from ..formatting import euros
-from ..labels import HOUSING_STATUS
+from ..desk import HOUSING_STATUS, STATUS_LABELS, Catalogue, Comparison, euros
 from .form import CommuneEdit
 from .widgets import AmountEdit, ChoiceCombo, describe
 

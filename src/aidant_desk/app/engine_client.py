@@ -1,98 +1,110 @@
-"""The GUI's handle on the engine process: requests go down a pipe, replies come
-back on a timer, and only the newest reply of each kind reaches the window."""
+"""The GUI's handle on the engine process. Every exchange with it is an operation
+on the runner's "engine" lane, so the pipe is used by one thread, the window never
+waits, and only the newest request of each kind gets its reply shown."""
 from __future__ import annotations
 
 import multiprocessing
+from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
-from ..engine.service import STOP, Reply, Request, serve
+from ..desk import EngineAnswer, EngineReady, EngineRefusal, EngineRequest, EngineStop, serve_engine
+from .runner import Operation, Runner, WorkError
 
-POLL_MS = 10
+LANE = "engine"
+STOPPED = "Le moteur de calcul s'est arrêté. Le dossier en cours est gardé : enregistrez-le et relancez l'application."
+CALCULATING = "Calcul en cours…"
+
+
+class EngineStopped(WorkError):
+    """The engine process is gone."""
+
+    def __init__(self):
+        super().__init__(STOPPED)
 
 
 class EngineClient(QObject):
     ready = Signal(str)  # openfisca-france version
-    failed = Signal(str)  # French message: the engine could not start
-    replied = Signal(object)  # Reply, never a stale one
+    failed = Signal(str)  # French message: the engine could not start, or stopped
     busy_changed = Signal(bool)
 
-    def __init__(self, rules_dir: str | None = None, parent=None):
+    def __init__(self, rules_dir: str | None = None, runner: Runner | None = None, parent=None):
         super().__init__(parent)
+        self.runner = runner or Runner(self)
         context = multiprocessing.get_context("spawn")  # no fork of a Qt process
         self._conn, child = context.Pipe()
-        self._process = context.Process(target=serve, args=(child, rules_dir), daemon=True, name="aidant-desk-moteur")
-        self._timer = QTimer(self)
-        self._timer.setInterval(POLL_MS)
-        self._timer.timeout.connect(self._poll)
-        self._latest: dict[str, int] = {}
-        self._next_id = 1
+        self._process = context.Process(target=serve_engine, args=(child, rules_dir), daemon=True,
+                                        name="aidant-desk-moteur")
         self.is_ready = False
         self.version = ""
+        self._busy = False
+        self._ended = False  # stopped on purpose, or found dead: said once
+        self.runner.progress.connect(lambda _: self._busy_now(self.runner.busy(LANE)))
 
     def start(self) -> None:
         self._process.start()
-        self._timer.start()
+        Operation(self._receive, LANE).success(self._on_ready).failure(self._died).run(self.runner)
 
     @property
     def busy(self) -> bool:
-        return bool(self._latest)
+        return self._busy
 
-    def submit(self, kind: str, dossier, month: str, event_id: str = "", changes: dict | None = None) -> int | None:
+    def submit(self, request: EngineRequest, on_reply: Callable[[Any], None], on_refusal: Callable[[str], None],
+               parent: QObject | None = None) -> Operation | None:
+        """Compute off the GUI thread; a newer request of the same kind makes this one stale.
+        `parent` is the widget the reply is for (the engine may outlive a window)."""
         if not self.is_ready:
             return None
-        request = Request(self._next_id, kind, dossier, month, event_id, changes)
-        self._next_id += 1
+
+        def replied(reply: EngineAnswer | EngineRefusal) -> None:
+            if isinstance(reply, EngineRefusal):
+                on_refusal(reply.message)
+            else:
+                on_reply(reply.value)
+
+        def failed(message: str) -> None:
+            (self._died if message == STOPPED else on_refusal)(message)
+
+        return (Operation(lambda: self._call(request), LANE, parent).supersede(type(request).__name__)
+                .progress(CALCULATING).success(replied).failure(failed).run(self.runner))
+
+    def _call(self, request: EngineRequest):
         try:
             self._conn.send(request)
-        except (OSError, EOFError):
-            self._died()
-            return None
-        was_busy = self.busy
-        self._latest[kind] = request.id
-        if not was_busy:
-            self.busy_changed.emit(True)
-        return request.id
+        except (OSError, ValueError) as error:
+            raise EngineStopped() from error
+        return self._receive()
 
-    def _died(self) -> None:
-        """The engine process is gone: say so once; what was typed stays in the form."""
-        self._timer.stop()
-        self.is_ready = False
-        self._latest.clear()
-        self.failed.emit("Le moteur de calcul s'est arrêté. Le dossier en cours est gardé : "
-                         "enregistrez-le et relancez l'application.")
-
-    def _poll(self) -> None:
+    def _receive(self):
         try:
-            while self._conn.poll():
-                self._handle(self._conn.recv())
-        except (OSError, EOFError):  # end of the pipe: the process died
-            self._died()
-            return
-        if not self._process.is_alive() and self._process.exitcode is not None:
-            self._died()
+            return self._conn.recv()
+        except (OSError, EOFError) as error:  # end of the pipe: the process died
+            raise EngineStopped() from error
 
-    def _handle(self, reply: Reply) -> None:
-        if reply.kind == "ready":
-            self._on_ready(reply)
-        elif self._latest.get(reply.kind) == reply.id:  # a stale reply is dropped
-            del self._latest[reply.kind]
-            self.replied.emit(reply)
-            if not self.busy:
-                self.busy_changed.emit(False)
-
-    def _on_ready(self, reply: Reply) -> None:
-        if reply.error:
-            self.failed.emit(reply.error)
+    def _on_ready(self, reply: EngineReady | EngineRefusal) -> None:
+        if isinstance(reply, EngineRefusal):
+            self.failed.emit(reply.message)
             return
-        self.is_ready, self.version = True, reply.value
-        self.ready.emit(reply.value)
+        self.is_ready, self.version = True, reply.version
+        self.ready.emit(reply.version)
+
+    def _died(self, message: str) -> None:
+        """The engine process is gone: say so once; what was typed stays in the form."""
+        self.is_ready = False
+        if not self._ended:
+            self._ended = True
+            self.failed.emit(message)
+
+    def _busy_now(self, busy: bool) -> None:
+        if busy != self._busy:
+            self._busy = busy
+            self.busy_changed.emit(busy)
 
     def stop(self) -> None:
-        self._timer.stop()
+        self._ended = True
         if self._process.is_alive():
             try:
-                self._conn.send(STOP)
+                self._conn.send(EngineStop())
             except (BrokenPipeError, OSError):
                 pass
             self._process.join(timeout=2)

@@ -1,12 +1,15 @@
 """« Imprimer le récapitulatif »: the counselor chooses what goes on it, sees the real
-PDF, then prints it through the system dialog or saves it."""
+PDF, then prints it through the system dialog or saves it.
+
+Building the PDF, rendering its pages and painting them for the printer run on the
+runner's handout lane (QPainter may paint a QImage or a QPrinter off the GUI thread);
+the window only shows the images that come back."""
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 import pypdfium2
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QImage, QPainter, QPixmap
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -26,16 +29,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..agenda import Appointment, when
-from ..catalogue import Catalogue
-from ..engine import SimulationResult
-from ..handout import HandoutOptions, prepare_handout, select_aids
-from ..report import amount_text
-from ..site import SiteSettings
+from ..desk import Appointment, Desk, Handout, HandoutOptions, SimulationResult, amount_text, select_aids, when
+from .runner import Operation, Runner
 from .widgets import describe
 
 PREVIEW_SCALE = 1.2  # 72 dpi x 1.2: readable on screen
 PRINT_DPI = 300
+BAND_ROWS = 200  # rows of a 300 dpi page drawn per call: about 12 ms each
+LANE = "handout"
 
 
 def render_pages(pdf: bytes, scale: float) -> list[QImage]:
@@ -50,14 +51,39 @@ def render_pages(pdf: bytes, scale: float) -> list[QImage]:
     return images
 
 
+def paint_pages(pdf: bytes, printer: QPrinter) -> None:
+    """Each PDF page, rendered at print resolution, fitted to the printer's page.
+
+    A page is drawn in bands: Qt keeps Python's lock for the whole of one drawImage
+    (some 200 ms for a 300 dpi page), and the window must not wait that long."""
+    painter = QPainter(printer)
+    try:
+        for i, image in enumerate(render_pages(pdf, PRINT_DPI / 72)):
+            if i:
+                printer.newPage()
+            target = painter.viewport()
+            size = image.size().scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            painter.setViewport(target.x(), target.y(), size.width(), size.height())
+            painter.setWindow(image.rect())
+            for top in range(0, image.height(), BAND_ROWS):
+                band = QRect(0, top, image.width(), min(BAND_ROWS, image.height() - top))
+                painter.drawImage(band, image, band)
+            painter.setViewport(target)
+    finally:
+        painter.end()
+
+
 class HandoutDialog(QDialog):
-    def __init__(self, result: SimulationResult, catalogue: Catalogue, db, site: SiteSettings,
-                 appointment: Appointment | None, counselor: str = "", parent=None):
+    def __init__(self, result: SimulationResult, desk: Desk, runner: Runner, appointment: Appointment | None,
+                 counselor: str = "", parent=None):
         super().__init__(parent)
         self.setWindowTitle("Imprimer le récapitulatif")
         self.resize(1100, 800)
-        self.result, self.catalogue, self.db, self.site, self.appointment = result, catalogue, db, site, appointment
-        self.handout = None
+        self.result, self.desk, self.runner, self.appointment = result, desk, runner, appointment
+        self.site = desk.site()  # read once, here: the PDF is then built off the GUI thread
+        self.handout: Handout | None = None
+        self.handout_options: HandoutOptions | None = None  # what self.handout was built with
+        self.counted = False  # one person, one handout counted, whatever is unticked in between
 
         self.aids = describe(QListWidget(), "Aides à imprimer", "Décochez les aides à ne pas mettre sur le récapitulatif.")
         default = select_aids(result, HandoutOptions())
@@ -121,27 +147,60 @@ class HandoutDialog(QDialog):
                               counselor=self.counselor.text().strip(),
                               beneficiary_first_name=self.first_name.text().strip())
 
-    def refresh(self) -> None:
+    def _build(self, options: HandoutOptions) -> Handout:
+        handout = self.desk.prepare_handout(self.result, options, self.appointment, site=self.site)
+        handout.counted = self.counted
+        return handout
+
+    def refresh(self) -> Operation:
         """Build the real PDF and show its pages: the preview is what gets printed."""
-        delivered = self.handout is not None and self.handout.counted  # one person, one handout counted
-        self.handout = prepare_handout(self.result, self.catalogue, self.options(), self.site, self.appointment)
-        self.handout.counted = delivered
+        options = self.options()
+        self._enable_delivery(False)
+        self.status.setText("Préparation de l'aperçu…")
+        return (Operation(lambda: self._preview(options), LANE, self).supersede(f"preview-{id(self)}")
+                .success(self._show).failure(self.status.setText).run(self.runner))
+
+    def _preview(self, options: HandoutOptions) -> tuple[HandoutOptions, Handout, list[QImage]]:
+        handout = self._build(options)
+        return options, handout, render_pages(handout.pdf, PREVIEW_SCALE)
+
+    def _show(self, built: tuple[HandoutOptions, Handout, list[QImage]]) -> None:
+        self.handout_options, self.handout, self.preview_images = built
         while self.pages_layout.count():
             self.pages_layout.takeAt(0).widget().deleteLater()
-        self.preview_images = render_pages(self.handout.pdf, PREVIEW_SCALE)
         for image in self.preview_images:
             page = QLabel()
             page.setPixmap(QPixmap.fromImage(image))
             page.setStyleSheet("border: 1px solid #999; background: white;")
             self.pages_layout.addWidget(page, alignment=Qt.AlignmentFlag.AlignHCenter)
         self.status.setText(f"{len(self.preview_images)} page(s)")
+        self._enable_delivery(True)
+
+    def _enable_delivery(self, enabled: bool) -> None:
+        self.print_button.setEnabled(enabled)
+        self.save_button.setEnabled(enabled)
+
+    def current_handout(self) -> Handout:
+        """The handout of the options shown; built here only if the preview is not ready yet
+        (the buttons wait for it; a script calling save() at once does not)."""
+        options = self.options()
+        if self.handout is None or self.handout_options != options:
+            self.handout_options, self.handout = options, self._build(options)
+        return self.handout
+
+    def _delivered(self, handout: Handout) -> None:
+        self.desk.handout_delivered(handout)
+        self.counted = True
 
     def save(self, path: Path) -> Path | None:
+        handout = self.current_handout()
         try:
-            return self.handout.save(path, self.db, datetime.now())
+            written = self.desk.save_handout(handout, path)
         except OSError as error:
             self.status.setText(f"Enregistrement impossible : {path} ({error.strerror}). Choisissez un autre dossier.")
             return None
+        self.counted = True
+        return written
 
     def save_dialog(self) -> None:
         name, _ = QFileDialog.getSaveFileName(self, "Enregistrer le récapitulatif", "recapitulatif.pdf", "PDF (*.pdf)")
@@ -153,18 +212,21 @@ class HandoutDialog(QDialog):
         if QPrintDialog(printer, self).exec() == QDialog.DialogCode.Accepted:
             self.print_to(printer)
 
-    def print_to(self, printer: QPrinter) -> None:
-        """Each PDF page, rendered at print resolution, fitted to the printer's page."""
-        painter = QPainter(printer)
-        for i, image in enumerate(render_pages(self.handout.pdf, PRINT_DPI / 72)):
-            if i:
-                printer.newPage()
-            target = painter.viewport()
-            size = image.size().scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
-            painter.setViewport(target.x(), target.y(), size.width(), size.height())
-            painter.setWindow(image.rect())
-            painter.drawImage(0, 0, image)
-            painter.setViewport(target)
-        painter.end()
-        self.handout.delivered(self.db, datetime.now())
-        self.status.setText("Récapitulatif envoyé à l'imprimante.")
+    def print_to(self, printer: QPrinter) -> Operation:
+        """Paint the pages for the printer off the GUI thread; counted once it is done."""
+        handout = self.current_handout()
+        self._printer = printer  # alive until the painting ends
+        self._enable_delivery(False)
+        self.status.setText("Impression en cours…")
+
+        def printed(_):
+            self._delivered(handout)
+            self._enable_delivery(True)
+            self.status.setText("Récapitulatif envoyé à l'imprimante.")
+
+        def failed(message: str):
+            self._enable_delivery(True)
+            self.status.setText(f"Impression impossible : {message}")
+
+        return (Operation(lambda: paint_pages(handout.pdf, printer), LANE, self).progress("Impression du récapitulatif…")
+                .success(printed).failure(failed).run(self.runner))

@@ -22,21 +22,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import autosave
-from ..catalogue import Catalogue
-from ..dossier import Dossier, InvalidData, current_month, is_month, month_label
-from ..engine.service import Reply
+from ..desk import (Catalogue, Compare, Desk, Dossier, InvalidData, Ladder, Simulate, StoreError, current_month,
+                    is_month, month_label)
+from .agenda_panel import AgendaPanel
 from .chart import EarningsView
 from .comparison import ComparisonView
-from ..agenda import Agenda
-from ..site import load_site_settings
-from .activity import Activity
-from .agenda_panel import AgendaPanel
 from .engine_client import EngineClient
 from .form import SECTIONS, DossierForm
 from .handout_dialog import HandoutDialog
 from .results_panel import ResultsPanel
 from .settings_dialog import SettingsDialog
+from .sync_loop import SyncLoop
 from .widgets import describe
 
 ENGINE_LOADING = "Moteur de calcul en préparation…"
@@ -90,11 +86,13 @@ class StartPage(QWidget):
 
 class MainWindow(QMainWindow):
     def __init__(self, catalogue: Catalogue, engine: EngineClient, month: str | None = None,
-                 activity: Activity | None = None, parent=None):
+                 desk: Desk | None = None, parent=None):
         super().__init__(parent)
         self.catalogue = catalogue
         self.engine = engine
-        self.activity = activity or Activity(parent=self)
+        self.runner = engine.runner  # one runner for all long work of the window
+        self.desk = desk or Desk(catalogue=catalogue)
+        self.sync_loop = SyncLoop(self.desk, self.runner, self)
         self.month = month or current_month()
         self.path: Path | None = None
         self.dossier: Dossier | None = None
@@ -106,7 +104,7 @@ class MainWindow(QMainWindow):
         self.results = ResultsPanel()
         self.comparison = ComparisonView(catalogue)
         self.earnings = EarningsView()
-        self.agenda_panel = AgendaPanel(Agenda(self.activity.db) if self.activity.db is not None else None)
+        self.agenda_panel = AgendaPanel(self.desk)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.form)
@@ -126,10 +124,15 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.pages)
         self.engine_label = QLabel(ENGINE_LOADING)
         self.sync_label = QLabel()
+        self.work_label = QLabel()  # what runs in the background now, if the person waits for it
+        self.statusBar().addPermanentWidget(self.work_label)
         self.statusBar().addPermanentWidget(self.sync_label)
         self.statusBar().addPermanentWidget(self.engine_label)
-        self.activity.status_changed.connect(self.show_sync_status)
-        for notice in self.activity.notices:
+        self.sync_loop.status_changed.connect(self.show_sync_status)
+        self.runner.progress.connect(self.work_label.setText)
+        self.runner.failed.connect(self.show_background_error)
+        problem = self.desk.store_problem()
+        for notice in self.desk.notices + ([f"Les comptes d'activité sont désactivés : {problem}"] if problem else []):
             self.statusBar().showMessage(notice, 15000)
 
         self._actions()
@@ -142,7 +145,6 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(lambda _: self.request_tab_work())
         engine.ready.connect(self.engine_ready)
         engine.failed.connect(self.engine_failed)
-        engine.replied.connect(self.engine_replied)
         engine.busy_changed.connect(self._busy)
         if engine.is_ready:
             self.engine_ready(engine.version)
@@ -174,7 +176,7 @@ class MainWindow(QMainWindow):
         menu.addAction(settings)
         activity = self.menuBar().addMenu("&Activité")
         sync = QAction("Synchroniser maintenant", self)
-        sync.triggered.connect(lambda: self.activity.sync(force=True))
+        sync.triggered.connect(lambda: self.sync_loop.sync(force=True))
         activity.addAction(sync)
         results = QAction("Résultats", self)
         results.setShortcut(QKeySequence("Alt+5"))
@@ -198,36 +200,33 @@ class MainWindow(QMainWindow):
         if self.engine.is_ready:
             self.engine_label.setText("Calcul en cours…" if busy else f"Moteur prêt — openfisca-france {self.engine.version}")
 
-    def engine_replied(self, reply: Reply) -> None:
-        if reply.error:  # shown where the counselor was looking for that result
-            show_error = {"simulate": lambda text: self.results.show_message(text, error=True),
-                          "compare": self.comparison.summary.setText, "ladder": self.earnings.cliffs.setText}
-            show_error[reply.kind](reply.error)
-            return
-        if reply.kind == "simulate":
-            self.results.show_result(reply.value)
-        elif reply.kind == "compare":
-            self.comparison.show_comparison(reply.value)
-        elif reply.kind == "ladder":
-            self.earnings.set_ladder(reply.value)
+    def show_background_error(self, message: str) -> None:
+        """Background work that failed with no place of its own to say so."""
+        self.last_error = message
+        self.statusBar().showMessage(message, 15000)
 
     def open_handout(self) -> HandoutDialog | None:
         """The handout of the results on screen, with the appointment chosen in the agenda."""
         result = self.results.result
-        if result is None or self.activity.db is None:
+        if result is None:
             self.statusBar().showMessage("Le récapitulatif demande des résultats : remplissez d'abord le dossier.", 8000)
             return None
-        dialog = HandoutDialog(result, self.catalogue, self.activity.db, load_site_settings(self.activity.db),
-                               self.agenda_panel.selected, parent=self)
+        problem = self.desk.store_problem()
+        if problem:
+            self.show_background_error(f"Le récapitulatif ne peut pas être préparé : {problem}")
+            return None
+        dialog = HandoutDialog(result, self.desk, self.runner, self.agenda_panel.selected, parent=self)
         dialog.open()
         return dialog
 
     def open_settings(self) -> SettingsDialog | None:
-        if self.activity.db is None:
+        problem = self.desk.store_problem()
+        if problem:
+            self.show_background_error(f"Les réglages ne peuvent pas être ouverts : {problem}")
             return None
-        dialog = SettingsDialog(self.activity.db, self)
+        dialog = SettingsDialog(self.desk, self)
         dialog.accepted.connect(self.agenda_panel.reload_settings)
-        dialog.accepted.connect(self.activity.refresh_status)
+        dialog.accepted.connect(self.sync_loop.refresh_status)
         dialog.open()
         return dialog
 
@@ -243,7 +242,10 @@ class MainWindow(QMainWindow):
         """A dossier's simulation counts once, when the counselor moves on from it."""
         result = self.results.result
         if result is not None and self.dossier is not None:
-            self.activity.record(result, list(self.dossier.life_events))
+            try:
+                self.desk.finish_visit(result, list(self.dossier.life_events))
+            except StoreError as error:
+                self.show_background_error(f"Cette simulation n'a pas pu être comptée : {error}")
         self.results.result = None
         self.dossier = None
         self.agenda_panel.selected = None  # the next person's handout starts without it
@@ -253,7 +255,7 @@ class MainWindow(QMainWindow):
         autosaved dossier that was offered but not resumed under another name."""
         self.finish_session()
         if self._resumable is not None:
-            autosave.set_aside()
+            self.desk.set_aside_in_progress()
             self._resumable = None
         self.start.resume_banner.hide()
 
@@ -297,7 +299,7 @@ class MainWindow(QMainWindow):
 
     def dossier_changed(self) -> None:
         # The raw answers first: a dossier not yet valid is still worth keeping.
-        autosave.save(self.form.to_data())
+        self.desk.keep_in_progress(self.form.to_data())
         dossier = self.current_dossier()
         if dossier is None:
             return
@@ -305,7 +307,8 @@ class MainWindow(QMainWindow):
         if not self.engine.is_ready:
             self.results.show_message(ENGINE_LOADING)
             return
-        self.engine.submit("simulate", dossier, dossier.month)
+        self.engine.submit(Simulate(dossier), self.results.show_result,
+                           lambda text: self.results.show_message(text, error=True), self)
         self.request_tab_work()
 
     def request_tab_work(self) -> None:
@@ -315,17 +318,17 @@ class MainWindow(QMainWindow):
         if self.tabs.currentWidget() is self.comparison:
             self.request_comparison()
         elif self.tabs.currentWidget() is self.earnings:
-            self.engine.submit("ladder", self.dossier, self.dossier.month)
+            self.engine.submit(Ladder(self.dossier), self.earnings.set_ladder, self.earnings.cliffs.setText, self)
 
     def request_comparison(self) -> None:
         if self.dossier is None or not self.engine.is_ready:
             return
-        self.engine.submit("compare", self.dossier, self.dossier.month, self.comparison.event_id(),
-                           self.comparison.changes())
+        self.engine.submit(Compare(self.dossier, self.comparison.event_id(), self.comparison.changes()),
+                           self.comparison.show_comparison, self.comparison.summary.setText, self)
 
     # --- files -----------------------------------------------------------------------------
     def _offer_resume(self) -> None:
-        saved, notice = autosave.load()
+        saved, notice = self.desk.dossier_in_progress()
         self._resumable = saved
         if saved:
             month = saved.get("month")
@@ -356,7 +359,7 @@ class MainWindow(QMainWindow):
 
     def open_path(self, path: Path) -> bool:
         try:
-            dossier = Dossier.load(path)
+            dossier = self.desk.open_dossier(path)
         except InvalidData as error:
             self.show_error("Impossible d'ouvrir ce dossier", error.describe())
             return False
@@ -382,7 +385,7 @@ class MainWindow(QMainWindow):
                                                  "la saisie est conservée automatiquement.")
             return
         try:
-            dossier.save(path)
+            self.desk.save_dossier(dossier, path)
         except OSError as error:
             self.show_error("Enregistrement impossible", f"{path} : {error.strerror}. Choisissez un autre emplacement.")
             return

@@ -15,14 +15,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..catalogue import Catalogue
-from ..dossier import GROSS_TYPES, add_months, window
-from ..dossier.model import HISTORY_MONTHS
-from ..labels import AMOUNT_BASES, NOTICE_INCOMES, RESOURCE_TYPES, SELF_EMPLOYMENT_KINDS
+from ..desk import (AMOUNT_BASES, GROSS_TYPES, HISTORY_MONTHS, NOTICE_INCOMES, RESOURCE_TYPES, SELF_EMPLOYMENT_KINDS,
+                    Catalogue, add_months, window)
 from .widgets import AmountEdit, ChoiceCombo, amount_text, checkbox, describe, parse_amount
 
 SHORT_MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
-PERSON_COL, TYPE_COL, NATURE_COL, SAME_COL, FIRST_MONTH_COL = 0, 1, 2, 3, 4
+# The columns before the month columns (oldest month first): their headers give their indices.
+HEADERS = ("Personne", "Ressource", "Nature", "Même montant")
+PERSON_COL, TYPE_COL, NATURE_COL, SAME_COL = range(len(HEADERS))
+FIRST_MONTH_COL = len(HEADERS)
 # The benefits editor shows the months before the simulated one that the RSA and the
 # prime d'activité look back on; other months of a loaded dossier are kept as they are.
 BENEFIT_MONTHS = 3
@@ -93,7 +94,7 @@ class ResourcesGrid(_TableEditor):
         """Months are columns oldest first; data is kept by month when M changes."""
         data = self.to_data() if self.months else []
         self.months = window(month, HISTORY_MONTHS)
-        headers = ["Personne", "Ressource", "Nature", "Même montant"] + [short_month(m) for m in self.months]
+        headers = list(HEADERS) + [short_month(m) for m in self.months]
         headers[-1] += " (mois en cours)"
         self.table.setHorizontalHeaderLabels(headers)
         if data:
@@ -256,7 +257,8 @@ class BenefitsEditor(_TableEditor):
     """Benefits the household already receives: aid, monthly amount, and the amounts of
     the months before the simulated one when they differ (empty: the same)."""
 
-    AMOUNT_COL, FIRST_MONTH_COL = 1, 2
+    HEADERS = ("Aide", "Chaque mois")  # then the months, oldest first
+    AMOUNT_COL, FIRST_MONTH_COL = 1, len(HEADERS)
 
     def __init__(self, catalogue: Catalogue, parent=None):
         super().__init__(parent)
@@ -282,7 +284,7 @@ class BenefitsEditor(_TableEditor):
         """The month columns are the BENEFIT_MONTHS before M; amounts stay on their months."""
         data = self.to_data() if self.months else {}
         self.months = [add_months(month, -n) for n in range(BENEFIT_MONTHS, 0, -1)]
-        self.table.setHorizontalHeaderLabels(["Aide", "Chaque mois"] + [short_month(m) for m in self.months])
+        self.table.setHorizontalHeaderLabels(list(self.HEADERS) + [short_month(m) for m in self.months])
         for col in range(self.FIRST_MONTH_COL, self.table.columnCount()):
             self.table.horizontalHeaderItem(col).setToolTip(
                 "Montant de ce mois s'il était différent ; vide : le même que chaque mois.")

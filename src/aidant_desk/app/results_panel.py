@@ -8,9 +8,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout, QHeaderView, QLabel, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
-from ..engine import SimulationResult
-from ..formatting import euros
-from ..report import amount_text
+from ..desk import SimulationResult, amount_text, euros
 from .widgets import describe
 
 GROUPS = (

@@ -17,11 +17,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from ..agenda import AgendaError, AgendaSettings, load_agenda_settings, save_agenda_settings
-from ..site import SiteSettings, load_site_settings, save_site_settings
-from ..sync import configure
-from ..sync.status import SERVER_URL
-from ..store import get_setting
+from ..desk import AgendaError, AgendaSettings, Desk, DeskSettings, SiteSettings
 from .widgets import describe
 
 DAY_NAMES = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
@@ -41,15 +37,15 @@ def hours_text(hours) -> str:
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, db, parent=None):
+    def __init__(self, desk: Desk, parent=None):
         super().__init__(parent)
-        self.db = db
+        self.desk = desk
         self.setWindowTitle("Réglages du poste")
-        site = load_site_settings(db)
         try:
-            agenda = load_agenda_settings(db)
-        except AgendaError:
-            agenda = AgendaSettings()
+            current = desk.settings()
+        except AgendaError:  # unreadable agenda settings: start again from the defaults
+            current = DeskSettings(desk.site(), AgendaSettings(), "")
+        site, agenda = current.site, current.agenda
         self.site_fields = {}
         site_box = QGroupBox("Site France Services (en-tête du récapitulatif)")
         site_form = QFormLayout(site_box)
@@ -80,7 +76,7 @@ class SettingsDialog(QDialog):
 
         sync_box = QGroupBox("Serveur central (comptes anonymes)")
         sync_form = QFormLayout(sync_box)
-        self.server = describe(QLineEdit(get_setting(db, SERVER_URL) or ""), "Adresse du serveur central")
+        self.server = describe(QLineEdit(current.server_url), "Adresse du serveur central")
         self.token = describe(QLineEdit(), "Jeton de l'appareil", "Donné par « aidant-central site add ». Laisser vide pour garder l'actuel.")
         self.token.setEchoMode(QLineEdit.EchoMode.Password)
         sync_form.addRow("Adresse", self.server)
@@ -113,12 +109,12 @@ class SettingsDialog(QDialog):
         except ValueError:
             self.error.setText("Horaires illisibles : écrivez par exemple 09:00-12:00, 13:30-17:00.")
             return False
+        site = SiteSettings(**{k: e.text().strip() for k, e in self.site_fields.items()})
         try:
-            configure(self.db, server_url=self.server.text().strip() or None, token=self.token.text().strip() or None)
+            self.desk.save_settings(DeskSettings(site, agenda, self.server.text().strip()),
+                                    token=self.token.text().strip() or None)
         except ValueError as error:
             self.error.setText(str(error))
             return False
-        save_site_settings(self.db, SiteSettings(**{k: e.text().strip() for k, e in self.site_fields.items()}))
-        save_agenda_settings(self.db, agenda)
         self.accept()
         return True

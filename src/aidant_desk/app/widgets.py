@@ -6,7 +6,9 @@ import math
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import QAbstractSpinBox, QCheckBox, QComboBox, QDateEdit, QLineEdit, QWidget
 
-from ..formatting import number
+from ..desk import number
+
+EARLIEST = QDate(1900, 1, 1)  # the first date a date field takes
 
 
 def parse_amount(text: str) -> float | None:
@@ -41,7 +43,7 @@ def date_edit(name: str, help_text: str = "") -> QDateEdit:
     edit = describe(QDateEdit(), name, help_text)
     edit.setDisplayFormat("dd/MM/yyyy")
     edit.setCalendarPopup(True)
-    edit.setMinimumDate(QDate(1900, 1, 1))
+    edit.setMinimumDate(EARLIEST)
     return edit
 
 

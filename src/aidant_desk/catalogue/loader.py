@@ -8,7 +8,8 @@ from pathlib import Path
 
 import yaml
 
-from ..dossier.validation import InvalidData, Problem, schema_problems
+from .. import package_data
+from ..validation import InvalidData, Problem, schema_problems
 from .model import (
     Aid,
     Alternative,
@@ -21,8 +22,8 @@ from .model import (
     Question,
 )
 
-# rules/ sits at the top of the repository; AIDANT_DESK_RULES points elsewhere.
-DEFAULT_RULES_DIR = Path(__file__).resolve().parents[3] / "rules"
+# The catalogue shipped inside the package (rules/ in the repository); AIDANT_DESK_RULES points elsewhere.
+DEFAULT_RULES_DIR = package_data.rules_dir()
 
 
 def rules_dir() -> Path:

@@ -14,7 +14,8 @@ from typing import Any
 
 from .migration import upgrade
 from .months import add_months, is_month, window
-from .validation import InvalidData, Problem, schema_problems
+from .vocabulary import GROSS_TYPES
+from ..validation import InvalidData, Problem, schema_problems
 
 FORMAT_VERSION = 2
 SCHEMA_PATH = Path(__file__).with_name("dossier.schema.json")
@@ -85,10 +86,6 @@ class Resource:
         if month in self.months:
             return float(self.months[month])
         return float(self.same_every_month or 0.0)
-
-
-# Resource types whose amount may be typed gross: openfisca derives their net by its own rules.
-GROSS_TYPES = ("wages", "unemployment", "pension")
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+from ..formatting import MONTH_NAMES
 
-MONTH_NAMES = (
-    "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
-)
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 def is_month(text: str) -> bool:

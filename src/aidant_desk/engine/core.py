@@ -78,18 +78,19 @@ class Engine:
         self.incomes = SolutionCache()  # solved gross and N-2 incomes, per household
 
     # --- public entry points -----------------------------------------------------
-    def simulate(self, dossier: Dossier, month: str | None = None) -> SimulationResult:
-        return self.batch([dossier], month)[0]
+    # The simulated month is the dossier's own (Dossier.month): the one place it lives.
+    def simulate(self, dossier: Dossier) -> SimulationResult:
+        return self.batch([dossier])[0]
 
-    def scenarios(self, base: Dossier, variants: list[Dossier], month: str | None = None) -> list[SimulationResult]:
+    def scenarios(self, base: Dossier, variants: list[Dossier]) -> list[SimulationResult]:
         """The base and its variants (before/after, earnings ladder) in one simulation."""
-        return self.batch([base, *variants], month)
+        return self.batch([base, *variants])
 
-    def batch(self, dossiers: list[Dossier], month: str | None = None) -> list[SimulationResult]:
-        """Many dossiers in one vectorised simulation; each keeps its own results."""
-        month = month or _common_month(dossiers)
+    def batch(self, dossiers: list[Dossier]) -> list[SimulationResult]:
+        """Many dossiers of one month in one vectorised simulation; each keeps its own results."""
+        month = _common_month(dossiers)
         for d in dossiers:
-            self.check(d, month)
+            self.check(d)
         builder = self._builder(dossiers, month)
         try:
             computed = self._run(builder)
@@ -98,11 +99,11 @@ class Engine:
         self.last_requests = {}
         return [self._results(d, ids, computed, month) for d, ids in zip(dossiers, builder.households)]
 
-    def situation(self, dossiers: list[Dossier], month: str) -> dict:
+    def situation(self, dossiers: list[Dossier]) -> dict:
         """The openfisca situation the engine computes on, incomes solved (for the
         benchmark, debugging and replay elsewhere). The i-th dossier's people are
         `d{i}_{person id}`, its groups `d{i}_famille`, `d{i}_foyer`, `d{i}_menage`."""
-        builder = self._builder(dossiers, month)
+        builder = self._builder(dossiers, _common_month(dossiers))
         builder.simulation(build_simulation, self.incomes)
         return builder.situation
 
@@ -112,9 +113,10 @@ class Engine:
             builder.add(d)
         return builder
 
-    def check(self, dossier: Dossier, month: str) -> None:
-        """Dates against the month actually simulated, and references to the catalogue."""
-        problems = consistency_problems(dossier.with_month(month))
+    def check(self, dossier: Dossier) -> None:
+        """Dates against the month simulated, and references to the catalogue."""
+        month = dossier.month
+        problems = consistency_problems(dossier)
         if month < FIRST_MONTH:
             problems.append(Problem("month", f"le calcul commence en janvier 2015 : « {month} » est trop ancien"))
         problems += [Problem(f"benefits_received.{k}", "aide inconnue du catalogue")

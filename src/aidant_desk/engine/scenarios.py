@@ -48,9 +48,10 @@ class Comparison:
         return round(self.after.monthly_total - self.before.monthly_total, 2)
 
 
-def compare_event(engine: Engine, dossier: Dossier, event_id: str, changes: dict, month: str) -> Comparison:
-    after = apply_event(dossier, event_id, month, changes)
-    before_result, after_result = engine.scenarios(dossier.with_month(month), [after.with_month(month)], month)
+def compare_event(engine: Engine, dossier: Dossier, event_id: str, changes: dict) -> Comparison:
+    """The dossier before and after the life event, in its month."""
+    after = apply_event(dossier, event_id, dossier.month, changes)
+    before_result, after_result = engine.scenarios(dossier, [after.with_month(dossier.month)])
     return Comparison(event_id, before_result, after_result)
 
 
@@ -90,9 +91,10 @@ def smic_net_monthly(month: str) -> float:
     return round(float(simulation.calculate("salaire_net", month)[0]), 2)
 
 
-def earnings_ladder(engine: Engine, dossier: Dossier, month: str, steps: int = LADDER_STEPS) -> EarningsLadder:
+def earnings_ladder(engine: Engine, dossier: Dossier, steps: int = LADDER_STEPS) -> EarningsLadder:
     """Aids and disposable income as the applicant's wages go from 0 to 2 SMIC,
-    the same wages over the 13 months (a settled job)."""
+    the same wages over the 13 months (a settled job), in the dossier's month."""
+    month = dossier.month
     smic = smic_net_monthly(month)
     applicant = dossier.applicant.id
     others = tuple(r for r in dossier.resources if not (r.person == applicant and r.type == "wages"))
@@ -102,8 +104,8 @@ def earnings_ladder(engine: Engine, dossier: Dossier, month: str, steps: int = L
     for wage in levels:
         wages = (Resource(person=applicant, type="wages", same_every_month=wage),) if wage else ()
         people = tuple(replace(p, activity="employed") if p.id == applicant and wage else p for p in dossier.people)
-        variants.append(dossier.replace(resources=others + wages, people=people, month=month))
-    results = engine.batch(variants, month)
+        variants.append(dossier.replace(resources=others + wages, people=people))
+    results = engine.batch(variants)
     points = []
     for wage, result in zip(levels, results):
         per_aid = {a.aid_id: a.monthly_amount for a in result.aids if a.monthly_amount}

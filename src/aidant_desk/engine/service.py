@@ -1,78 +1,101 @@
-"""The engine in its own process: the GUI sends requests through a pipe and never
-waits. One serial loop; when requests pile up, only the newest of each kind is
-computed (a change in the form supersedes the computation it made stale)."""
+"""The engine in its own process, and the typed messages it exchanges with the app.
+
+A request is a dataclass that knows how to run on the engine; the worker answers
+each with an Answer or a Refusal. The app's runner sends one request at a time and
+drops replies a newer request made stale, so the worker stays a plain serial loop."""
 from __future__ import annotations
 
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-
-@dataclass(frozen=True)
-class Request:
-    id: int
-    kind: str  # simulate, compare, ladder
-    dossier: Any  # Dossier
-    month: str
-    event_id: str = ""
-    changes: dict | None = None
+from ..dossier import Dossier, InvalidData
 
 
 @dataclass(frozen=True)
-class Reply:
-    id: int
-    kind: str
-    value: Any = None
-    error: str = ""  # French message for the counselor
+class Simulate:
+    """Every aid of the dossier, in its month."""
+
+    dossier: Dossier
+
+    def run(self, engine):
+        return engine.simulate(self.dossier)
 
 
-STOP = "stop"
+@dataclass(frozen=True)
+class Compare:
+    """Before and after a life event (the comparison tab)."""
+
+    dossier: Dossier
+    event_id: str
+    changes: dict = field(default_factory=dict)
+
+    def run(self, engine):
+        from .scenarios import compare_event
+
+        return compare_event(engine, self.dossier, self.event_id, self.changes)
 
 
-def _newest_per_kind(requests: list) -> list:
-    newest: dict[str, Request] = {}
-    for r in requests:
-        newest[r.kind] = r
-    return sorted(newest.values(), key=lambda r: r.id)
+@dataclass(frozen=True)
+class Ladder:
+    """Aids as the applicant's wages rise (the earnings chart)."""
+
+    dossier: Dossier
+
+    def run(self, engine):
+        from .scenarios import earnings_ladder
+
+        return earnings_ladder(engine, self.dossier)
 
 
-def _handle(engine, request: Request):
-    from .scenarios import compare_event, earnings_ladder
+@dataclass(frozen=True)
+class Stop:
+    """Ends the worker."""
 
-    dossier = request.dossier.with_month(request.month)
-    if request.kind == "simulate":
-        return engine.simulate(dossier, request.month)
-    if request.kind == "compare":
-        return compare_event(engine, dossier, request.event_id, request.changes or {}, request.month)
-    if request.kind == "ladder":
-        return earnings_ladder(engine, dossier, request.month)
-    raise ValueError(f"unknown request kind {request.kind}")
+
+@dataclass(frozen=True)
+class Ready:
+    """The engine is loaded: openfisca-france's version."""
+
+    version: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    value: Any
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A request the engine could not answer, or a catalogue it could not load; French."""
+
+    message: str
+
+
+Request = Simulate | Compare | Ladder
+COMPUTATION_FAILED = "Le calcul a échoué pour ce dossier. Vérifiez les montants saisis ; rien n'est perdu."
+
+
+def answer(engine, request: Request) -> Answer | Refusal:
+    try:
+        return Answer(request.run(engine))
+    except InvalidData as error:
+        return Refusal(error.describe())
+    except Exception:  # noqa: BLE001 - the app shows the refusal; the worker keeps serving
+        traceback.print_exc()
+        return Refusal(COMPUTATION_FAILED)
 
 
 def serve(conn, rules_dir: str | None = None) -> None:
-    """Child-process entry point: load the engine once, then answer requests."""
+    """Child-process entry point: load the engine once, then answer requests in turn."""
     from ..catalogue import load_catalogue
-    from ..dossier import InvalidData
     from .core import OPENFISCA_FRANCE_VERSION, Engine
 
     try:
         engine = Engine(load_catalogue(rules_dir) if rules_dir else None)
-        conn.send(Reply(0, "ready", OPENFISCA_FRANCE_VERSION))
     except InvalidData as error:
-        conn.send(Reply(0, "ready", error=f"Le catalogue des aides est invalide.\n{error.describe()}"))
+        conn.send(Refusal(f"Le catalogue des aides est invalide.\n{error.describe()}"))
         return
-    while True:
-        pending = [conn.recv()]
-        while conn.poll():
-            pending.append(conn.recv())
-        if STOP in pending:
-            return
-        for request in _newest_per_kind(pending):
-            try:
-                conn.send(Reply(request.id, request.kind, _handle(engine, request)))
-            except InvalidData as error:
-                conn.send(Reply(request.id, request.kind, error=error.describe()))
-            except Exception:  # noqa: BLE001 - the GUI shows it; the worker keeps serving
-                traceback.print_exc()
-                conn.send(Reply(request.id, request.kind, error="Le calcul a échoué pour ce dossier. "
-                                                              "Vérifiez les montants saisis ; rien n'est perdu."))
+    conn.send(Ready(OPENFISCA_FRANCE_VERSION))
+    while not isinstance(request := conn.recv(), Stop):
+        conn.send(answer(engine, request))

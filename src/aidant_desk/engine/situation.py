@@ -22,6 +22,7 @@ from functools import cached_property
 
 from ..catalogue import Catalogue
 from ..dossier import HISTORY_MONTHS, Dossier, window
+from ..dossier import vocabulary
 from .incomes import NET_TOLERANCE, RFR_TOLERANCE, Household, SolutionCache, Unknown, solve
 
 # Monthly resources -> the openfisca-france input each one feeds: its source variable.
@@ -92,7 +93,47 @@ SCHOOL_LEVEL = {
     "superieur": "enseignement_superieur",
 }
 
+# The order openfisca lists people in: the applicant first (the demandeur), then a spouse.
 ROLE_ORDER = {"applicant": 0, "spouse": 1, "child": 2, "other": 3}
+
+
+def _same_values(name: str, keys, values) -> None:
+    missing = [v for v in values if v not in keys]
+    _known_values(name, keys, values, missing)
+
+
+def _known_values(name: str, keys, values, missing=()) -> None:
+    unknown = [k for k in keys if k not in values]
+    if missing or unknown:
+        raise LookupError(f"engine/situation.py {name} does not follow dossier/vocabulary.py: "
+                          f"no mapping for {list(missing)}, mapping of unknown values {unknown}")
+
+
+def check_mappings() -> None:
+    """Every value of the dossier's vocabularies has its openfisca mapping, and no mapping
+    is of a value the vocabularies do not have: run at import, so that a value added to
+    vocabulary.py without its mapping here fails loudly."""
+    v = vocabulary
+    _same_values("ACTIVITY", ACTIVITY, v.ACTIVITIES)
+    _same_values("HOUSING_STATUS", HOUSING_STATUS, v.HOUSING_STATUS)
+    _same_values("MARITAL_STATUS", MARITAL_STATUS, v.COUPLE)
+    _same_values("SCHOOL_LEVEL", SCHOOL_LEVEL, v.SCHOOL_LEVELS)
+    _same_values("ROLE_ORDER", ROLE_ORDER, v.ROLES)
+    # A resource feeds its gross input, its turnover input (by kind), or its monthly input.
+    _same_values("GROSS_INPUT", GROSS_INPUT, v.GROSS_TYPES)
+    _same_values("MONTHLY_INPUT", MONTHLY_INPUT,
+                 [t for t in v.RESOURCE_TYPES if t not in v.GROSS_TYPES and t != v.TURNOVER_TYPE])
+    _same_values("TURNOVER_INPUT", TURNOVER_INPUT, v.SELF_EMPLOYMENT_KINDS)
+    # The N-2 notice: every category is fed; micro-enterprise turnover goes in its boxes by kind.
+    _known_values("NOTICE_CATEGORY", NOTICE_CATEGORY, v.RESOURCE_TYPES)
+    _same_values("NOTICE_CATEGORY values", set(NOTICE_CATEGORY.values()), v.NOTICE_INCOMES)
+    _same_values("NOTICE_TAXABLE", NOTICE_TAXABLE, [c for c in v.NOTICE_INCOMES if c != "self_employment"])
+    _same_values("NOTICE_TURNOVER", NOTICE_TURNOVER, v.SELF_EMPLOYMENT_KINDS)
+    _known_values("ACTIVITY_CATEGORY", ACTIVITY_CATEGORY, v.ACTIVITIES)
+    _known_values("ACTIVITY_CATEGORY values", set(ACTIVITY_CATEGORY.values()), v.NOTICE_INCOMES)
+
+
+check_mappings()
 
 # Benefits whose own base would be circular: always 0 over the three months before M.
 CIRCULAR_BENEFITS = ("rsa", "contrat_engagement_jeune")

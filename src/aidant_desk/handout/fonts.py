@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import gc
 from functools import lru_cache
-from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-# resources/ sits at the top of the repository, next to rules/.
-FONT_DIR = Path(__file__).resolve().parents[3] / "resources" / "fonts"
+from .. import package_data
+
+# resources/fonts/ in the repository, shipped inside the package.
+FONT_DIR = package_data.fonts_dir()
 REGULAR, BOLD = "DejaVuSans", "DejaVuSans-Bold"
 
 

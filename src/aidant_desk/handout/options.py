@@ -5,6 +5,8 @@ By default nothing about the person is printed: no name, no birth date, no incom
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
 
 from ..engine.results import AidResult, SimulationResult
 
@@ -20,6 +22,22 @@ class HandoutOptions:
     # Personal data, printed only when the counselor fills it in with the person's agreement.
     beneficiary_first_name: str = ""
     show_fiscal_income: bool = False  # the fiscal reference income used by the simulation
+
+
+class NextAppointment(Protocol):
+    """What the handout prints of the next appointment (the agenda's Appointment is one)."""
+
+    start: datetime  # Europe/Paris
+    duration: int  # minutes
+    place: str
+    with_whom: str
+    note: str
+
+    @property
+    def at_desk(self) -> bool: ...
+
+    @property
+    def items_to_bring(self) -> list[str]: ...
 
 
 @dataclass(frozen=True)

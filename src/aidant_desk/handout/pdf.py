@@ -13,16 +13,14 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import HRFlowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from ..agenda.model import DESK, Appointment
-from ..agenda.wording import when
 from ..catalogue.model import Aid, Catalogue
 from ..dossier.months import month_label
 from ..engine.results import AidResult, SimulationResult
-from ..formatting import euros, french_date
+from ..formatting import euros, french_date, when
 from ..report import amount_text
 from ..site import SiteSettings
 from .fonts import REGULAR
-from .options import HandoutOptions, select_aids
+from .options import HandoutOptions, NextAppointment, select_aids
 from .qr import QRFlowable
 from .styles import BLUE, CHECKBOX, RULE, TINT, Styles, handout_styles
 
@@ -35,7 +33,7 @@ TITLE = "Récapitulatif de vos droits"
 
 
 def build_handout(result: SimulationResult, catalogue: Catalogue, options: HandoutOptions = HandoutOptions(),
-                  site: SiteSettings = SiteSettings(), appointment: Appointment | None = None, *,
+                  site: SiteSettings = SiteSettings(), appointment: NextAppointment | None = None, *,
                   on: date | None = None) -> bytes:
     """The PDF's bytes. `on` is the date printed on it (today by default)."""
     on = on or date.today()
@@ -117,8 +115,8 @@ def _intro(result: SimulationResult, possible: list[AidResult]) -> str:
             "et qui contacter. Le code carré ouvre la page de l'aide sur un téléphone.")
 
 
-def _appointment_box(appointment: Appointment, styles: Styles) -> Table:
-    with_whom = (f"{appointment.with_whom}, à France Services" if appointment.kind == DESK
+def _appointment_box(appointment: NextAppointment, styles: Styles) -> Table:
+    with_whom = (f"{appointment.with_whom}, à France Services" if appointment.at_desk
                  else appointment.with_whom)
     rows = [
         Paragraph("Votre prochain rendez-vous", styles.box_title),

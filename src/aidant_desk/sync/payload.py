@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Mapping
 
-from ..dossier.validation import InvalidData, schema_problems
+from ..validation import InvalidData, schema_problems
 
 SCHEMA_PATH = Path(__file__).with_name("payload.schema.json")
 SCHEMA: dict = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))

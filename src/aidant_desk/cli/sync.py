@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from ..store import StoreError, command_database, default_path
-from .service import sync_now
-from .status import NotConfigured, configure, status_lines, sync_status
+from ..desk import Desk, NotConfigured, StoreError
+from .common import EXIT_FILE, EXIT_INVALID, database_option, error, opened_desk
 
-EXIT_NOT_CONFIGURED = 2
-EXIT_SYNC_FAILED = 3
+EXIT_NOT_CONFIGURED = EXIT_INVALID  # no server or token, or a wrong one: the person can correct it
+EXIT_SYNC_FAILED = EXIT_FILE  # the store or the network failed; the counts wait in the outbox
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -25,8 +23,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                         help="adresse du serveur central, par exemple https://central.exemple.fr (gardée sur ce poste)")
     parser.add_argument("--token", metavar="JETON",
                         help="jeton de l'appareil donné par « aidant-central site add » (gardé sur ce poste)")
-    parser.add_argument("--database", type=Path, metavar="FICHIER",
-                        help=f"fichier de données du poste (par défaut : {default_path()})")
+    database_option(parser)
     parser.add_argument("--status", action="store_true", help="affiche l'état sans rien envoyer")
     parser.add_argument("--timeout", type=float, default=10.0, metavar="SECONDES",
                         help="attente maximale d'une réponse du serveur (10)")
@@ -35,29 +32,26 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        with command_database(args.database) as db:
-            return _sync(db, args)
-    except StoreError as error:
-        print(f"Erreur : {error}", file=sys.stderr)
-        return EXIT_SYNC_FAILED
+        with opened_desk(args.database) as desk:
+            return _sync(desk, args)
+    except StoreError as problem:
+        return error(problem, EXIT_SYNC_FAILED)
 
 
-def _sync(db, args: argparse.Namespace) -> int:
+def _sync(desk: Desk, args: argparse.Namespace) -> int:
     try:
-        configure(db, server_url=args.server, token=args.token)
-    except ValueError as error:
-        print(f"Erreur : {error}", file=sys.stderr)
-        return EXIT_NOT_CONFIGURED
+        desk.enrol(server_url=args.server, token=args.token)
+    except ValueError as problem:
+        return error(problem, EXIT_NOT_CONFIGURED)
     if args.status:
-        _print_status(db)
+        _print_status(desk)
         return 0
     try:
-        report = sync_now(db, timeout=args.timeout)
-    except NotConfigured as error:
-        print(f"Erreur : {error}", file=sys.stderr)
-        return EXIT_NOT_CONFIGURED
+        report = desk.sync(timeout=args.timeout)
+    except NotConfigured as problem:
+        return error(problem, EXIT_NOT_CONFIGURED)
     print(f"Lots envoyés : {report.sent}")
-    _print_status(db)
+    _print_status(desk)
     if report.error:
         print(f"Erreur : {report.error}. Les comptes restent dans la boîte d'envoi de ce poste "
               f"({report.waiting} lot(s) en attente) et partiront à la prochaine synchronisation.",
@@ -66,6 +60,6 @@ def _sync(db, args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_status(db) -> None:
-    for line in status_lines(sync_status(db)):
+def _print_status(desk: Desk) -> None:
+    for line in desk.sync_status_lines():
         print(line)

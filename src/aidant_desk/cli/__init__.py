@@ -7,20 +7,14 @@ import json
 import sys
 from pathlib import Path
 
-from .dossier import InvalidData, current_month, is_month
+from ..desk import InvalidData
+from . import agenda as agenda_cli, handout as handout_cli, sync as sync_cli
+from .common import EXIT_FILE, EXIT_INVALID, month
 
-EXIT_INVALID = 2
-EXIT_FILE = 3
 OS_ERRORS = {
     errno.ENOENT: "dossier introuvable", errno.EACCES: "accès refusé", errno.EPERM: "accès refusé",
     errno.ENOSPC: "disque plein", errno.EROFS: "support en lecture seule", errno.EISDIR: "c'est un dossier",
 }
-
-
-def _month_arg(text: str) -> str:
-    if not is_month(text):
-        raise argparse.ArgumentTypeError(f"« {text} » n'est pas un mois AAAA-MM")
-    return text
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -33,7 +27,7 @@ def _parser() -> argparse.ArgumentParser:
 
     sim = sub.add_parser("simulate", help="calcule les aides d'un dossier")
     sim.add_argument("dossier", type=Path)
-    sim.add_argument("--month", type=_month_arg, help="mois simulé AAAA-MM (par défaut : celui du dossier, sinon le mois courant)")
+    sim.add_argument("--month", type=month, help="mois simulé AAAA-MM (par défaut : celui du dossier, sinon le mois courant)")
     sim.add_argument("--json", action="store_true", help="résultat en JSON")
 
     rules = sub.add_parser("rules", help="vérifie ou publie le catalogue des aides")
@@ -45,13 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", type=Path, required=True)
     export.add_argument("--rules", type=Path)
 
-    from .sync import cli as sync_cli
-
     sync_cli.add_parser(sub)
-
-    from .agenda import cli as agenda_cli
-    from .handout import cli as handout_cli
-
     handout_cli.add_parser(sub)
     agenda_cli.add_parser(sub)
 
@@ -61,6 +49,9 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+SUBCOMMANDS = {"sync": sync_cli, "handout": handout_cli, "agenda": agenda_cli}
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -68,23 +59,13 @@ def main(argv: list[str] | None = None) -> int:
             return _simulate(args)
         if args.command == "rules":
             return _rules(args)
-        if args.command == "sync":
-            from .sync import cli as sync_cli
-
-            return sync_cli.run(args)
-        if args.command == "handout":
-            from .handout import cli as handout_cli
-
-            return handout_cli.run(args)
-        if args.command == "agenda":
-            from .agenda import cli as agenda_cli
-
-            return agenda_cli.run(args)
+        if args.command in SUBCOMMANDS:
+            return SUBCOMMANDS[args.command].run(args)
         if args.command == "bench":
-            from .bench import run_benchmark
+            from ..bench import run_benchmark
 
             return run_benchmark(batch_size=args.batch, sample=args.sample)
-        from . import app  # Qt only for the window
+        from .. import app  # Qt only for the window
 
         if args.smoke:
             return app.smoke(args.smoke, args.screenshot)
@@ -101,42 +82,28 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _simulate(args) -> int:
-    from .dossier import Dossier
-    from .engine import Engine
+    from ..desk import Desk, results_table
 
-    dossier = Dossier.load(args.dossier)
-    month = args.month or dossier.month or current_month()
-    result = Engine().simulate(dossier.with_month(month), month)
+    desk = Desk()
+    result = desk.simulate(desk.open_dossier(args.dossier, args.month))
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
-        from .report import results_table
-
         print(results_table(result))
     return 0
 
 
 def _rules(args) -> int:
-    from .catalogue import export_catalogue, load_catalogue, rules_dir
+    from ..desk import check_rules, export_rules
 
-    rules = args.rules or rules_dir()
-    catalogue = load_catalogue(rules)
     if args.rules_command == "check":
-        from .engine.checks import openfisca_problems
-
-        problems = openfisca_problems(catalogue)
-        if problems:
-            raise InvalidData(problems, str(rules))
+        catalogue = check_rules(args.rules)
         computed = len(catalogue.openfisca_aids)
         print(f"Catalogue valide : {len(catalogue.aids)} aides ({computed} calculées par openfisca-france, "
               f"{len(catalogue.aids) - computed} par conditions), {len(catalogue.life_events)} événements de vie, "
               f"{len(catalogue.questions)} questions.")
         return 0
-    written = export_catalogue(catalogue, rules, args.format, args.output)
-    for path in written:
+    for path in export_rules(args.rules, args.format, args.output):
         print(path)
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -6,18 +6,12 @@ Wired into aidant_desk.cli through add_parser(subparsers) and run(args).
 from __future__ import annotations
 
 import argparse
-import sys
 from datetime import date, datetime
 from pathlib import Path
 
-from ..store import StoreError, command_database, default_path
-from .book import Agenda
-from .ics import export_ics, summary
-from .model import PARIS, PARTNERS, AgendaError, Appointment, paris_time
-from .wording import clock, long_date, when
-
-EXIT_REFUSED = 2
-EXIT_STORE = 3
+from ..desk import (PARIS, PARTNERS, Agenda, AgendaError, Appointment, StoreError, clock, export_ics, long_date,
+                    paris_time, summary, when)
+from .common import EXIT_FILE, EXIT_INVALID, database_option, error, opened_desk
 
 
 def _day(text: str) -> date:
@@ -37,8 +31,7 @@ def _moment(text: str) -> datetime:
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--database", type=Path, metavar="FICHIER",
-                        help=f"fichier de données du poste (par défaut : {default_path()})")
+    database_option(common)
     period = argparse.ArgumentParser(add_help=False)
     period.add_argument("--from", dest="first_day", type=_day, metavar="AAAA-MM-JJ", help="à partir de ce jour")
     period.add_argument("--to", dest="last_day", type=_day, metavar="AAAA-MM-JJ", help="jusqu'à ce jour inclus")
@@ -78,14 +71,12 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        with command_database(args.database) as db:
-            return _command(Agenda(db), args)
-    except StoreError as error:
-        print(f"Erreur : {error}", file=sys.stderr)
-        return EXIT_STORE
-    except AgendaError as error:
-        print(f"Erreur : {error}", file=sys.stderr)
-        return EXIT_REFUSED
+        with opened_desk(args.database) as desk:
+            return _command(desk.agenda(), args)
+    except StoreError as problem:
+        return error(problem, EXIT_FILE)
+    except AgendaError as problem:
+        return error(problem, EXIT_INVALID)
 
 
 def _command(agenda: Agenda, args: argparse.Namespace) -> int:
