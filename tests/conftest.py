@@ -37,3 +37,14 @@ def example(name: str):
     from aidant_desk.dossier import Dossier
 
     return Dossier.load(EXAMPLES / f"{name}.json")
+
+
+@pytest.fixture(scope="session")
+def engine_client(qapp):
+    """The app's engine process, started once for the Qt tests."""
+    from aidant_desk.app.engine_client import EngineClient
+
+    client = EngineClient()
+    client.start()
+    yield client
+    client.stop()

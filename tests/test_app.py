@@ -14,16 +14,6 @@ from .conftest import EXAMPLES, MONTH, example
 ENGINE_TIMEOUT_MS = 120_000
 
 
-@pytest.fixture(scope="session")
-def engine_client(qapp):
-    from aidant_desk.app.engine_client import EngineClient
-
-    client = EngineClient()
-    client.start()
-    yield client
-    client.stop()
-
-
 @pytest.fixture
 def home(tmp_path, monkeypatch):
     monkeypatch.setenv("AIDANT_DESK_HOME", str(tmp_path))

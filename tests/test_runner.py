@@ -73,15 +73,19 @@ def test_a_store_error_during_sync_is_said_not_swallowed(qtbot, tmp_path, monkey
     assert "ne peut pas être ouvert" in failed.args[0]
 
 
-@pytest.fixture
-def dialog(qtbot, tmp_path, engine, catalogue):
+@pytest.fixture(params=["engine process", "engine stopped"])
+def dialog(request, qtbot, tmp_path, engine, catalogue, engine_client):
+    """The PDF is built by the engine's process, or here when it has stopped."""
+    from aidant_desk.app.engine_client import EngineClient
     from aidant_desk.app.handout_dialog import HandoutDialog
 
+    client = engine_client if request.param == "engine process" else EngineClient()
+    qtbot.waitUntil(lambda: client.is_ready or request.param == "engine stopped", timeout=120_000)
     desk = Desk(tmp_path / "desk.db", catalogue=catalogue)
     result = engine.simulate(example("parent_isole_deux_enfants").with_month(MONTH))
-    window = HandoutDialog(result, desk, Runner(), None)
+    window = HandoutDialog(result, desk, client, None)
     qtbot.addWidget(window)
-    qtbot.waitUntil(lambda: window.handout is not None, timeout=30_000)
+    qtbot.waitUntil(lambda: window.handout is not None, timeout=60_000)
     return window
 
 

@@ -103,7 +103,7 @@ def _handout_figures(window, wait) -> list[str]:
     dialog = window.open_handout()
     wait(lambda: dialog.handout is not None)
     # The previous way: the same PDF and preview built on the GUI thread, at each toggle.
-    on_gui_thread = statistics.median(_timed(lambda: dialog._preview(dialog.options())) for _ in range(3))
+    on_gui_thread = statistics.median(_timed(lambda: dialog._preview(dialog.options(), None)) for _ in range(3))
     toggles = []
     with StallMeter() as toggling:
         for i in range(TOGGLES):

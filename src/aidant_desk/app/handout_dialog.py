@@ -1,9 +1,10 @@
 """« Imprimer le récapitulatif »: the counselor chooses what goes on it, sees the real
 PDF, then prints it through the system dialog or saves it.
 
-Building the PDF, rendering its pages and painting them for the printer run on the
-runner's handout lane (QPainter may paint a QImage or a QPrinter off the GUI thread);
-the window only shows the images that come back."""
+The PDF is built in the engine's process (reportlab would hold Python's lock against
+the window); rendering its pages and painting them for the printer run on the runner's
+handout lane (pdfium lets go of the lock, and QPainter may paint a QImage or a
+QPrinter off the GUI thread). The window only shows the images that come back."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -30,7 +31,8 @@ from PySide6.QtWidgets import (
 )
 
 from ..desk import Appointment, Desk, Handout, HandoutOptions, SimulationResult, amount_text, select_aids, when
-from .runner import Operation, Runner
+from .engine_client import EngineClient
+from .runner import Operation
 from .widgets import describe
 
 PREVIEW_SCALE = 1.2  # 72 dpi x 1.2: readable on screen
@@ -74,12 +76,13 @@ def paint_pages(pdf: bytes, printer: QPrinter) -> None:
 
 
 class HandoutDialog(QDialog):
-    def __init__(self, result: SimulationResult, desk: Desk, runner: Runner, appointment: Appointment | None,
+    def __init__(self, result: SimulationResult, desk: Desk, engine: EngineClient, appointment: Appointment | None,
                  counselor: str = "", parent=None):
         super().__init__(parent)
         self.setWindowTitle("Imprimer le récapitulatif")
         self.resize(1100, 800)
-        self.result, self.desk, self.runner, self.appointment = result, desk, runner, appointment
+        self.result, self.desk, self.engine, self.appointment = result, desk, engine, appointment
+        self.runner = engine.runner
         self.site = desk.site()  # read once, here: the PDF is then built off the GUI thread
         self.handout: Handout | None = None
         self.handout_options: HandoutOptions | None = None  # what self.handout was built with
@@ -152,16 +155,23 @@ class HandoutDialog(QDialog):
         handout.counted = self.counted
         return handout
 
-    def refresh(self) -> Operation:
+    def refresh(self) -> None:
         """Build the real PDF and show its pages: the preview is what gets printed."""
         options = self.options()
         self._enable_delivery(False)
         self.status.setText("Préparation de l'aperçu…")
-        return (Operation(lambda: self._preview(options), LANE, self).supersede(f"preview-{id(self)}")
-                .success(self._show).failure(self.status.setText).run(self.runner))
+        request = self.desk.handout_request(self.result, options, self.appointment, self.site)
+        if self.engine.submit(request, lambda pdf: self._render(options, pdf), self.status.setText, self) is None:
+            # No engine process (stopped): the results on screen still deserve their handout.
+            self._render(options, None)
 
-    def _preview(self, options: HandoutOptions) -> tuple[HandoutOptions, Handout, list[QImage]]:
-        handout = self._build(options)
+    def _render(self, options: HandoutOptions, pdf: bytes | None) -> None:
+        (Operation(lambda: self._preview(options, pdf), LANE, self).supersede(f"preview-{id(self)}")
+         .success(self._show).failure(self.status.setText).run(self.runner))
+
+    def _preview(self, options: HandoutOptions, pdf: bytes | None) -> tuple[HandoutOptions, Handout, list[QImage]]:
+        handout = Handout(pdf) if pdf is not None else self._build(options)
+        handout.counted = self.counted
         return options, handout, render_pages(handout.pdf, PREVIEW_SCALE)
 
     def _show(self, built: tuple[HandoutOptions, Handout, list[QImage]]) -> None:

@@ -215,7 +215,7 @@ class MainWindow(QMainWindow):
         if problem:
             self.show_background_error(f"Le récapitulatif ne peut pas être préparé : {problem}")
             return None
-        dialog = HandoutDialog(result, self.desk, self.runner, self.agenda_panel.selected, parent=self)
+        dialog = HandoutDialog(result, self.desk, self.engine, self.agenda_panel.selected, parent=self)
         dialog.open()
         return dialog
 

@@ -26,14 +26,14 @@ from ..report import amount_text, results_table
 from ..site import SiteSettings
 from ..store import StoreError, default_path as default_store_path
 from ..sync import NotConfigured, SyncReport
-from .delivery import Handout
+from .delivery import BuildHandout, Handout
 from .desk import Desk
 from .rules import check_rules, export_rules
 from .settings import DeskSettings
 
 __all__ = [
     # the use cases
-    "Desk", "DeskSettings", "Handout", "check_rules", "export_rules",
+    "Desk", "DeskSettings", "Handout", "BuildHandout", "check_rules", "export_rules",
     # the engine process and its typed messages
     "serve_engine", "EngineRequest", "Simulate", "Compare", "Ladder", "EngineStop", "EngineReady", "EngineAnswer",
     "EngineRefusal",

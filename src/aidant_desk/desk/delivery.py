@@ -3,7 +3,12 @@ often it is saved or printed, one handout counts once."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
+
+from ..engine.results import SimulationResult
+from ..handout import HandoutOptions, NextAppointment, build_handout
+from ..site import SiteSettings
 
 
 @dataclass
@@ -23,3 +28,19 @@ def write_whole(path: str | Path, data: bytes) -> Path:
         partial.unlink(missing_ok=True)
         raise
     return path
+
+
+@dataclass(frozen=True)
+class BuildHandout:
+    """The handout's PDF, built in the engine's process (a request like the engine's
+    own). reportlab keeps Python's lock for long stretches: in the window's process,
+    even on another thread, that would stall the window."""
+
+    result: SimulationResult
+    options: HandoutOptions
+    appointment: NextAppointment | None
+    site: SiteSettings
+    on: date
+
+    def run(self, engine) -> bytes:
+        return build_handout(self.result, engine.catalogue, self.options, self.site, self.appointment, on=self.on)

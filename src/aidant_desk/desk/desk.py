@@ -23,7 +23,7 @@ from ..site import SiteSettings
 from ..store import OpenedDatabase, StoreError, default_path, open_database
 from ..sync import SyncReport, configure, record_appointment, record_handout, record_simulation, sync_now
 from ..sync import status_lines, sync_status
-from .delivery import Handout, write_whole
+from .delivery import BuildHandout, Handout, write_whole
 from .settings import DeskSettings, load_settings, load_site_settings, save_settings
 
 
@@ -128,6 +128,11 @@ class Desk:
         site = site if site is not None else self.site()
         return Handout(build_handout(result, self.catalogue, options, site, appointment,
                                      on=on or self._now().date()))
+
+    def handout_request(self, result: SimulationResult, options: HandoutOptions, appointment: Appointment | None,
+                        site: SiteSettings) -> BuildHandout:
+        """The same PDF as prepare_handout, for the engine's process to build (the app's way)."""
+        return BuildHandout(result, options, appointment, site, self._now().date())
 
     def save_handout(self, handout: Handout, path: str | Path) -> Path:
         """Write the file (whole or not at all), then count the handout."""

@@ -1,7 +1,7 @@
 """The engine in its own process, and the typed messages it exchanges with the app.
 
-A request is a dataclass that knows how to run on the engine; the worker answers
-each with an Answer or a Refusal. The app's runner sends one request at a time and
+A request is a dataclass that knows how to run on the engine (`run(engine)`; the desk
+sends one more, the handout's PDF); the worker answers each with an Answer or a Refusal. The app's runner sends one request at a time and
 drops replies a newer request made stale, so the worker stays a plain serial loop."""
 from __future__ import annotations
 
