@@ -27,10 +27,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import re
+
 import pytest
 
 from aidant_desk.dossier import Dossier
-from aidant_desk.engine.core import NO_AMOUNT_REASON
 from aidant_desk.engine.results import ELIGIBLE, NOT_ELIGIBLE, TO_CHECK
 
 from .conftest import MONTH
@@ -375,10 +376,10 @@ class Openfisca:
 
 @dataclass(frozen=True)
 class Never:
-    """No dossier can open this aid: the engine must say why (the criterion's fail text,
-    or the generic reason when every criterion holds)."""
+    """No dossier can open this aid: the engine must say why (the failing criterion's
+    fail text; when every other holds, the aid's own variable, its last criterion)."""
     persona: str
-    failing_criterion: str | None  # variable of the criterion whose fail text is shown
+    failing_criterion: str  # variable of the criterion whose fail text is shown (the aid's own, last)
     why: str
 
 
@@ -485,10 +486,10 @@ ELIGIBLE_CASES = {
     "ass": Never("demandeur_emploi_46_ans", "ass_precondition_remplie",
                  "ass_precondition_remplie (5 ans d'activité dans les 10 ans) est une entrée "
                  "d'openfisca-france sans formule ; le dossier ne la renseigne pas."),
-    "aide_mobilite_master": Never("etudiant_boursier", None,
+    "aide_mobilite_master": Never("etudiant_boursier", "aide_mobilite_master",
                                   "sortie_region_academique et annee_etude (L3 -> M1) sont des entrées "
                                   "absentes du dossier ; le seul critère (boursier) est rempli."),
-    "aide_mobilite_parcoursup": Never("lyceenne_boursiere", None,
+    "aide_mobilite_parcoursup": Never("lyceenne_boursiere", "aide_mobilite_parcoursup",
                                       "sortie_academie et annee_etude (terminale) sont des entrées absentes "
                                       "du dossier ; le seul critère (bourse de lycée) est rempli."),
     "mobili_jeune": Never("apprenti", "mobili_jeune_eligibilite",
@@ -543,22 +544,21 @@ REFUSALS = [
 # Aids with criteria where no realistic persona makes a criterion fail: the applicant is
 # always an adult who declares their own income, so these criteria hold for them. The
 # refusal then shows the generic reason (checked on a persona above the income limits).
-GENERIC_REFUSALS = {
-    # css_cmu_acs_eligibilite, enfant_a_charge, habite_chez_parents: about a young
-    # person attached to their parents, never the applicant.
-    "css_gratuite": "cadre_paris",
-    # resident_ue: the dossier has no nationality, openfisca's default is a resident.
-    "gratuite_musees_monuments": "cadre_paris",
-    # enfant_a_charge (the applicant is a declarant): refused above the income limit.
-    "livret_epargne_populaire_eligibilite": "cadre_paris",
-    # majeur: the applicant of a dossier is an adult. The notice's incomes must fill the
-    # months of N-1 before M-13 too: otherwise openfisca-france rebuilds the 2025 rfr from
-    # the few months of 2025 the situation holds, and logement_social_eligible (which
-    # accepts an N-1 income under 90 % of N-2) opened it to a couple with 80 000 EUR of
-    # RFR (plafond read: 22 665 EUR).
-    "logement_social_eligible": "famille_aisee",
-    "visale_eligibilite": "cadre_paris",
-}
+# Refused with figures now (issue 10: no generic sentence): the criterion named, the
+# persona's own figures filled in. Earlier each read « Le calcul ne donne aucun montant ».
+NAMED_WITH_FIGURES = [
+    ("css_gratuite", "cadre_paris", "css_cmu_base_ressources"),  # resources above the CSS ceiling
+    ("gratuite_musees_monuments", "cadre_paris", "age"),  # 46, over the age limit
+    ("livret_epargne_populaire_eligibilite", "cadre_paris", "rfr"),  # RFR 45 000 over the LEP ceiling
+    # The notice's incomes fill the months of N-1 before M-13 too: otherwise openfisca-france
+    # rebuilt the 2025 rfr from the few months the situation holds and opened it at 80 000 EUR.
+    ("logement_social_eligible", "famille_aisee", "rfr"),
+    ("visale_eligibilite", "cadre_paris", "age"),  # 46: Visale is for tenants up to 30
+    ("bail_reel_solidaire", "cadre_paris", "rfr"),
+    ("carte_sncf_eleve_apprenti_eligibilite", "locataire_sans_revenu", "carte_sncf_eleve_apprenti_eligibilite"),
+    ("pass_culture", "locataire_sans_revenu", "age"),
+    ("pret_formation_permis_eligibilite", "locataire_sans_revenu", "age"),
+]
 
 
 # --- fixtures -----------------------------------------------------------------------------
@@ -595,7 +595,7 @@ def test_every_openfisca_aid_has_a_persona(catalogue):
 
 def test_every_aid_with_criteria_has_a_refusal(catalogue):
     with_criteria = {a.id for a in catalogue.openfisca_aids if a.criteria}
-    covered = {aid for aid, _, _ in REFUSALS} | set(GENERIC_REFUSALS)
+    covered = {aid for aid, _, _ in REFUSALS + NAMED_WITH_FIGURES}
     missing = with_criteria - covered
     assert not missing, f"aides à critères sans refus testé : {sorted(missing)}"
 
@@ -641,10 +641,7 @@ def test_aid_no_dossier_can_open_says_why(aid_id, results, catalogue):
     case = ELIGIBLE_CASES[aid_id]
     got = results[case.persona].aid(aid_id)
     assert got.status == NOT_ELIGIBLE
-    if case.failing_criterion is None:
-        assert got.reason == NO_AMOUNT_REASON
-    else:
-        assert got.reason == _fail_text(catalogue, aid_id, case.failing_criterion)
+    assert _shows(got.reason, _fail_text(catalogue, aid_id, case.failing_criterion))
 
 
 # --- refusals -------------------------------------------------------------------------------
@@ -655,6 +652,13 @@ def _fail_text(catalogue, aid_id, variable):
     return texts[0]
 
 
+def _shows(reason: str, fail: str) -> bool:
+    """The reason is the criterion's fail text, its {value} and {limit} filled with figures."""
+    figure = "[0-9][0-9\u00a0 ,.]*(\u00a0€)?"  # « 45 000 € », « 46 »
+    pattern = "^" + re.sub(r"\\\{[a-z_]+\\\}", lambda _: figure, re.escape(fail)) + "$"
+    return re.match(pattern, reason) is not None
+
+
 @pytest.mark.parametrize("aid_id,persona,variable", REFUSALS, ids=[f"{a}-{p}" for a, p, _ in REFUSALS])
 def test_refusal_names_the_failing_criterion(aid_id, persona, variable, results, catalogue):
     got = results[persona].aid(aid_id)
@@ -662,11 +666,13 @@ def test_refusal_names_the_failing_criterion(aid_id, persona, variable, results,
     assert got.reason == _fail_text(catalogue, aid_id, variable)
 
 
-@pytest.mark.parametrize("aid_id", sorted(GENERIC_REFUSALS))
-def test_refusal_without_failing_criterion_gives_the_generic_reason(aid_id, results):
-    got = results[GENERIC_REFUSALS[aid_id]].aid(aid_id)
-    assert got.status == NOT_ELIGIBLE
-    assert got.reason == NO_AMOUNT_REASON
+@pytest.mark.parametrize("aid_id,persona,variable", NAMED_WITH_FIGURES,
+                         ids=[f"{a}-{p}" for a, p, _ in NAMED_WITH_FIGURES])
+def test_refusal_names_the_failing_criterion_with_its_figures(aid_id, persona, variable, results, catalogue):
+    got = results[persona].aid(aid_id)
+    assert got.status == NOT_ELIGIBLE, f"{aid_id} / {persona}: {got.status}"
+    assert _shows(got.reason, _fail_text(catalogue, aid_id, variable)), got.reason
+    assert "{" not in got.reason
 
 
 # --- findings: results that differ from the published rules --------------------------------
@@ -678,7 +684,8 @@ def test_pass_colo_of_one_dossier_does_not_leak_into_another_of_the_batch(engine
     the catalogue states the Pass Colo as conditions: one dossier never opens it for another."""
     with_child, alone = engine.batch([Dossier.from_dict(PERSONAS["enfant_onze_ans"]).with_month(M),
                                       Dossier.from_dict(PERSONAS["locataire_sans_revenu"]).with_month(M)])
-    assert with_child.aid("pass_colo").status == TO_CHECK
+    # The child turns 11 this year: the dossier answers it, so the Pass Colo is decided, not asked.
+    assert with_child.aid("pass_colo").status == ELIGIBLE
     # A 41-year-old without children has no Pass Colo (enfant de 11 ans, décret 2024-277).
     assert alone.aid("pass_colo").status == NOT_ELIGIBLE
 

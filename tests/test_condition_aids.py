@@ -58,6 +58,12 @@ COUPLE_TWO_CHILDREN = [  # 2 + 0.5 + 0.5 = 3 parts CAF
     _p("a", "applicant", "1982-01-10", activity="employed"), _p("b", "spouse", "1983-02-10"),
     _p("c1", "child", "2014-03-01", school_level="college"), _p("c2", "child", "2018-03-01", school_level="primaire"),
 ]
+FAMILY_CHILD_TURNING_11 = [  # 3 parts CAF; the first child is 11 in 2026
+    _p("a", "applicant", "1982-01-10", activity="employed"), _p("b", "spouse", "1983-02-10"),
+    _p("c1", "child", "2015-03-01", school_level="college"), _p("c2", "child", "2018-03-01", school_level="primaire"),
+]
+MOTHER_74 = _p("m", "other", "1952-01-01", activity="retired")  # a relative to help, in the household
+SENIOR = _p("a", "applicant", "1958-04-01", activity="retired")  # 68: MaPrimeAdapt's age gate met
 OWNER = {"status": "owner", "commune": "69123"}
 TENANT = {"status": "tenant_unfurnished", "rent": 500, "charges": 50, "commune": "69123"}
 
@@ -75,12 +81,12 @@ class Sides:
 
 
 CASES = [
-    # Pass Colo : au moins un enfant, quotient familial CAF <= 1 500 EUR (décret 2024-277).
-    Sides("pass_colo", 0, _dossier(COUPLE_TWO_CHILDREN, couple="married", rfr=_qf_income(600, 3)),
-          _dossier([_p("a", "applicant", "1982-01-10", activity="employed")], rfr=_qf_income(600, 1)),
-          "couple deux enfants / seul sans enfant"),
-    Sides("pass_colo", 1, _dossier(COUPLE_TWO_CHILDREN, couple="married", rfr=_qf_income(1500, 3)),
-          _dossier(COUPLE_TWO_CHILDREN, couple="married", rfr=_qf_income(1501, 3)),
+    # Pass Colo : un enfant qui a 11 ans dans l'année, quotient familial CAF <= 1 500 EUR (décret 2024-277).
+    Sides("pass_colo", 0, _dossier(FAMILY_CHILD_TURNING_11, couple="married", rfr=_qf_income(600, 3)),
+          _dossier(COUPLE_TWO_CHILDREN, couple="married", rfr=_qf_income(600, 3)),
+          "enfant né en 2015 / enfants de 12 et 8 ans en 2026"),
+    Sides("pass_colo", 1, _dossier(FAMILY_CHILD_TURNING_11, couple="married", rfr=_qf_income(1500, 3)),
+          _dossier(FAMILY_CHILD_TURNING_11, couple="married", rfr=_qf_income(1501, 3)),
           "couple deux enfants (3 parts), QF 1 500 / 1 501"),
     # Aide juridictionnelle : quotient familial <= 1 650 EUR.
     Sides("aide_juridictionnelle", 0, _dossier(rfr=_qf_income(1650, 1)), _dossier(rfr=_qf_income(1651, 1)),
@@ -89,15 +95,23 @@ CASES = [
           _dossier(COUPLE_TWO_CHILDREN, couple="married", rfr=_qf_income(1650, 3)),
           _dossier(COUPLE_TWO_CHILDREN, couple="married", rfr=_qf_income(1651, 3)),
           "couple deux enfants (3 parts), QF 1 650 / 1 651"),
-    # AJPA : salarié, indépendant, demandeur d'emploi ou apprenti.
-    Sides("ajpa", 0, _dossier([_p("a", "applicant", "1975-01-01", activity="employed")]),
-          _dossier([_p("a", "applicant", "1975-01-01", activity="retired")]), "salarié / retraité"),
-    Sides("ajpa", 0, _dossier([_p("a", "applicant", "1975-01-01", activity="job_seeker")]),
-          _dossier([_p("a", "applicant", "1975-01-01", activity="inactive")]), "demandeur d'emploi / sans activité"),
-    Sides("ajpa", 0, _dossier([_p("a", "applicant", "2004-01-01", activity="apprentice")]),
-          _dossier([_p("a", "applicant", "2004-01-01", activity="student")]), "apprenti / étudiant"),
-    Sides("ajpa", 0, _dossier([_p("a", "applicant", "1975-01-01", activity="self_employed")]),
-          _dossier([_p("a", "applicant", "1950-01-01", activity="retired")]), "indépendant / retraité"),
+    # AJPA : salarié, indépendant, demandeur d'emploi ou apprenti (with a relative to help) ...
+    Sides("ajpa", 0, _dossier([_p("a", "applicant", "1975-01-01", activity="employed"), MOTHER_74]),
+          _dossier([_p("a", "applicant", "1975-01-01", activity="retired"), MOTHER_74]), "salarié / retraité"),
+    Sides("ajpa", 0, _dossier([_p("a", "applicant", "1975-01-01", activity="job_seeker"), MOTHER_74]),
+          _dossier([_p("a", "applicant", "1975-01-01", activity="inactive"), MOTHER_74]),
+          "demandeur d'emploi / sans activité"),
+    Sides("ajpa", 0, _dossier([_p("a", "applicant", "2004-01-01", activity="apprentice"), MOTHER_74]),
+          _dossier([_p("a", "applicant", "2004-01-01", activity="student"), MOTHER_74]), "apprenti / étudiant"),
+    Sides("ajpa", 0, _dossier([_p("a", "applicant", "1975-01-01", activity="self_employed"), MOTHER_74]),
+          _dossier([_p("a", "applicant", "1950-01-01", activity="retired"), MOTHER_74]), "indépendant / retraité"),
+    # ... and a relative in the household: 60 or over, or an incapacity of 80 % or more.
+    Sides("ajpa", 1, _dossier([_p("a", "applicant", "1975-01-01", activity="employed"), MOTHER_74]),
+          _dossier([_p("a", "applicant", "1975-01-01", activity="employed")]), "avec sa mère de 74 ans / seul"),
+    Sides("ajpa", 1, _dossier([_p("a", "applicant", "1975-01-01", activity="employed"),
+                               _p("c", "child", "2012-01-01", disability_rate=80)]),
+          _dossier([_p("a", "applicant", "1975-01-01", activity="employed"),
+                    _p("c", "child", "2012-01-01", disability_rate=79)]), "enfant à 80 % / à 79 %"),
     # APA : 60 ans ou plus au premier jour du mois simulé.
     Sides("apa", 0, _dossier([_p("a", "applicant", "1966-11-01", activity="retired")]),
           _dossier([_p("a", "applicant", "1966-11-02", activity="retired")]),
@@ -114,19 +128,33 @@ CASES = [
     Sides("fonds_solidarite_logement", 0, _dossier(housing={"status": "hosted_free", "commune": "69123"}),
           _dossier(housing={"status": "owner", "commune": "13055"}), "hébergé / propriétaire"),
     # MaPrimeAdapt' : propriétaire ou locataire (pas en foyer ni hébergé)...
-    Sides("maprimeadapt", 0, _dossier(housing=OWNER, rfr=_qf_income(2600, 1)),
-          _dossier(housing={"status": "tenant_hostel", "rent": 400, "commune": "69123"}, rfr=_qf_income(2600, 1)),
+    Sides("maprimeadapt", 0, _dossier([SENIOR], housing=OWNER, rfr=_qf_income(2600, 1)),
+          _dossier([SENIOR], housing={"status": "tenant_hostel", "rent": 400, "commune": "69123"},
+                   rfr=_qf_income(2600, 1)),
           "propriétaire / résident de foyer, QF 2 600"),
-    Sides("maprimeadapt", 0, _dossier(housing={"status": "tenant_furnished", "rent": 400, "commune": "69123"},
+    Sides("maprimeadapt", 0, _dossier([SENIOR], housing={"status": "tenant_furnished", "rent": 400, "commune": "69123"},
                                       rfr=10000),
-          _dossier(housing={"status": "hosted_free", "commune": "69123"}, rfr=10000), "meublé / hébergé"),
-    # ... et quotient familial <= 2 600 EUR.
-    Sides("maprimeadapt", 1, _dossier(housing=OWNER, rfr=_qf_income(2600, 1)),
-          _dossier(housing=OWNER, rfr=_qf_income(2601, 1)), "propriétaire seul, QF 2 600 / 2 601"),
-    Sides("maprimeadapt", 1, _dossier(COUPLE_TWO_CHILDREN, couple="married", housing=OWNER, rfr=_qf_income(2600, 3)),
-          _dossier(COUPLE_TWO_CHILDREN, couple="married", housing=OWNER, rfr=_qf_income(2601, 3)),
-          "couple deux enfants, QF 2 600 / 2 601"),
-    # PreParE : au moins un enfant.
+          _dossier([SENIOR], housing={"status": "hosted_free", "commune": "69123"}, rfr=10000), "meublé / hébergé"),
+    # ... quotient familial <= 2 600 EUR ...
+    Sides("maprimeadapt", 1, _dossier([SENIOR], housing=OWNER, rfr=_qf_income(2600, 1)),
+          _dossier([SENIOR], housing=OWNER, rfr=_qf_income(2601, 1)), "propriétaire seul, QF 2 600 / 2 601"),
+    Sides("maprimeadapt", 1, _dossier(COUPLE_TWO_CHILDREN + [MOTHER_74], couple="married", housing=OWNER,
+                                      rfr=_qf_income(2600, 3)),
+          _dossier(COUPLE_TWO_CHILDREN + [MOTHER_74], couple="married", housing=OWNER, rfr=_qf_income(2601, 3)),
+          "couple, deux enfants et une grand-mère (3 parts CAF), QF 2 600 / 2 601"),
+    # ... and someone aged 60 or over, or with an incapacity of 50 % or more (Anah).
+    Sides("maprimeadapt", 2, _dossier([_p("a", "applicant", "1966-11-01")], housing=OWNER, rfr=10000),
+          _dossier([_p("a", "applicant", "1966-11-02")], housing=OWNER, rfr=10000),
+          "60 ans le 1er novembre 2026 / le 2 novembre"),
+    Sides("maprimeadapt", 2, _dossier([_p("a", "applicant", "1990-01-01", disability_rate=50)], housing=OWNER,
+                                      rfr=10000),
+          _dossier([_p("a", "applicant", "1990-01-01", disability_rate=49)], housing=OWNER, rfr=10000),
+          "incapacité 50 % / 49 %"),
+    # PreParE : un enfant de moins de 3 ans.
+    Sides("paje_prepare", 0,
+          _dossier([_p("a", "applicant", "1990-01-01", activity="employed"), _p("c1", "child", "2023-11-02")]),
+          _dossier([_p("a", "applicant", "1990-01-01", activity="employed"), _p("c1", "child", "2023-11-01")]),
+          "enfant qui a 3 ans le 2 novembre 2026 / le 1er novembre"),
     Sides("paje_prepare", 0,
           _dossier([_p("a", "applicant", "1990-01-01", activity="employed"), _p("c1", "child", "2025-06-01")]),
           _dossier([_p("a", "applicant", "1990-01-01", activity="employed")]), "un enfant / aucun"),
@@ -227,7 +255,8 @@ END_TO_END = {
     "cadre": (_dossier([_p("a", "applicant", "1980-03-10", activity="employed")], rfr=45000,
                        resources=[{"person": "a", "type": "wages", "same_every_month": 4000}]),
               {"prime_de_noel": NOT_ELIGIBLE, "aide_juridictionnelle": NOT_ELIGIBLE, "maprimeadapt": NOT_ELIGIBLE,
-               "ajpa": TO_CHECK, "apa": NOT_ELIGIBLE, "fonds_solidarite_logement": TO_CHECK}),
+               # no relative to help in the household: the carers' allowance is not offered
+               "ajpa": NOT_ELIGIBLE, "apa": NOT_ELIGIBLE, "fonds_solidarite_logement": TO_CHECK}),
     # 72 ans, propriétaire, incapacité 80 %, petite retraite.
     "retraitee_proprietaire": (
         _dossier([_p("a", "applicant", "1954-06-01", activity="retired", disability_rate=80)], housing=OWNER,

@@ -78,7 +78,16 @@ def flat(text: str) -> str:
 @pytest.fixture(scope="module")
 def hand_made(catalogue):
     result = hand_made_result(catalogue)
-    pdf = build_handout(result, catalogue, HandoutOptions(counselor="Julie"), SITE, APPOINTMENT, on=PRINTED_ON)
+    pdf = build_handout(result, catalogue, HandoutOptions(counselor="Julie"), SITE, [APPOINTMENT], on=PRINTED_ON)
+    return result, pdf
+
+
+@pytest.fixture(scope="module")
+def hand_made_full(catalogue):
+    """The counselor's full version of the same handout."""
+    result = hand_made_result(catalogue)
+    pdf = build_handout(result, catalogue, HandoutOptions(counselor="Julie", full=True), SITE, [APPOINTMENT],
+                        on=PRINTED_ON)
     return result, pdf
 
 
@@ -90,11 +99,42 @@ def test_each_new_right_is_printed_with_its_amount_documents_and_how_to_apply(ha
             continue
         aid = catalogue.aid(aid_id)
         assert f"{aid.label} {printed}" in text, aid_id
+        # the first step only: its first sentence
+        first_step = re.match(r".+?[.!?](?=\s|$)", aid.how_to_apply["instructions"]).group(0)
+        assert flat(first_step) in text, aid_id
+        for document in aid.documents:  # once in « Papiers à préparer », or on the aid's card
+            assert f"☐ {flat(document)}" in text, (aid_id, document)
+        assert flat(aid.how_to_apply["contact"]) in text  # in « Qui contacter »
+
+
+def test_the_full_version_prints_each_aids_description_instructions_and_institution(hand_made_full, catalogue):
+    # Moved from the test above: the person's version prints none of these on purpose.
+    text = flat(pdf_text(hand_made_full[1]))
+    for aid_id, status, _, _, _, received, printed in HAND_MADE:
+        if status != "eligible" or received:
+            continue
+        aid = catalogue.aid(aid_id)
+        assert f"{aid.label} {printed}" in text, aid_id
         assert flat(aid.description) in text
         assert flat(aid.how_to_apply["instructions"]) in text
         for document in aid.documents:
             assert f"☐ {flat(document)}" in text, (aid_id, document)
         assert flat(aid.institution) in text
+
+
+def test_the_persons_version_names_each_contact_once(hand_made, catalogue):
+    text = flat(pdf_text(hand_made[1]))
+    assert text.count("CAF de votre département") == 1
+    assert "Organisme :" not in text and "(ou MSA pour le régime agricole)" not in text
+
+
+def test_addresses_are_printed_short_on_one_line_and_link_to_the_full_page(hand_made, catalogue):
+    raw = pdf_text(hand_made[1])
+    assert "caf.fr" in raw and "chequeenergie.gouv.fr" in raw
+    assert "https://" not in raw and "allocataires/" not in raw
+    links = {annot.get_object()["/A"]["/URI"] for page in reader(hand_made[1]).pages
+             for annot in page.get("/Annots", [])}
+    assert catalogue.aid("ppa").how_to_apply["online"] in links
 
 
 def test_sections_come_in_order_and_money_every_month_comes_first(hand_made):
@@ -128,8 +168,18 @@ def test_the_monthly_total_counts_new_monthly_aids_only(hand_made):
     assert "Total des aides possibles versées chaque mois : 2 178,59 €" in flat(pdf_text(hand_made[1]))
 
 
-def test_aids_to_check_list_the_conditions_to_confirm(hand_made, catalogue):
+def test_aids_to_check_are_a_short_list_without_the_counselors_checklist(hand_made, catalogue):
     text = flat(pdf_text(hand_made[1]))
+    assert "Pass Colo (200,00 € une fois) : Organisateur de la colonie, CAF ou MSA." in text
+    assert "Aide juridictionnelle : Bureau d'aide juridictionnelle" in text
+    for aid_id in ("aide_juridictionnelle", "pass_colo"):
+        for condition in catalogue.aid(aid_id).conditions.to_confirm:
+            assert flat(condition) not in text, condition
+
+
+def test_the_full_version_lists_the_conditions_to_confirm(hand_made_full, catalogue):
+    # Moved from the short version: the points to confirm are the counselor's checklist.
+    text = flat(pdf_text(hand_made_full[1]))
     assert "Pass Colo 200,00 € une fois" in text
     assert "Aide juridictionnelle à vérifier" in text
     for aid_id in ("aide_juridictionnelle", "pass_colo"):
@@ -193,16 +243,26 @@ def test_metadata_title_author_and_french_language(hand_made):
     assert pdf.pages[0].mediabox.height == pytest.approx(841.89, abs=0.1)
 
 
-def test_each_qr_code_opens_its_aids_web_page(hand_made, catalogue):
+def decoded_qr_codes(pdf: bytes) -> list[str]:
     pdfium = pytest.importorskip("pypdfium2", reason="test dependency pypdfium2 (renders the PDF)")
     zxingcpp = pytest.importorskip("zxingcpp", reason="test dependency zxing-cpp (reads QR codes)")
-    document = pdfium.PdfDocument(hand_made[1])
     decoded = []
-    for page in document:
+    for page in pdfium.PdfDocument(pdf):
         image = page.render(scale=200 / 72).to_pil()
         decoded += [code.text for code in zxingcpp.read_barcodes(image) if code.format == zxingcpp.BarcodeFormat.QRCode]
+    return decoded
+
+
+def test_each_qr_code_opens_its_aids_web_page(hand_made, catalogue):
+    # The person's version: one code per new right (the aids to check are a short list).
+    printed = [aid_id for aid_id, status, *_, received, _ in HAND_MADE if not received and status == "eligible"]
+    assert sorted(decoded_qr_codes(hand_made[1])) == sorted(catalogue.aid(a).how_to_apply["online"] for a in printed)
+
+
+def test_each_qr_code_of_the_full_version_opens_its_aids_web_page(hand_made_full, catalogue):
     printed = [aid_id for aid_id, status, *_, received, _ in HAND_MADE if not received]
-    assert sorted(decoded) == sorted(catalogue.aid(a).how_to_apply["online"] for a in printed)
+    assert sorted(decoded_qr_codes(hand_made_full[1])) == sorted(
+        catalogue.aid(a).how_to_apply["online"] for a in printed)
 
 
 @pytest.fixture(scope="module")
@@ -282,7 +342,9 @@ def test_cli_writes_the_handout_with_the_booked_appointment(tmp_path, family_wit
     assert main(["handout", str(tmp_path / "dossier.json"), "-o", str(output), "--database", str(database),
                  "--appointment", "1", "--month", "2026-11"]) == 0
     text = flat(pdf_text(output.read_bytes()))
-    assert "Quand : mardi 1er décembre 2099 à 14 h 30 (30 minutes)" in text
+    # A partner's appointment: no duration (the desk does not know it).
+    assert "Quand : mardi 1er décembre 2099 à 14 h 30 Où : CAF du Nord" in text
+    assert "minutes" not in text
     assert "Où : CAF du Nord, 82 rue Brûle-Maison, 59000 Lille Avec : CAF" in text
     assert "Vos aides possibles" in text and "novembre 2026" in text
     assert not any(name in text for name in names.values())
@@ -305,3 +367,74 @@ def test_cli_refuses_an_unknown_appointment(tmp_path, capsys):
                  "--database", str(tmp_path / "d.db"), "--appointment", "42"])
     assert code == 2
     assert "Aucun rendez-vous n° 42" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- easy to read
+
+
+def text_sizes(pdf: bytes) -> list[list[tuple[str, float]]]:
+    """Per page, each text span with its size as drawn: the font size times the text
+    and current matrices' vertical scale."""
+    pages = []
+    for page in reader(pdf).pages:
+        spans = []
+
+        def visit(text, cm, tm, font, size, spans=spans):
+            if text.strip():
+                spans.append((text.strip(), size * abs(tm[3]) * abs(cm[3])))
+
+        page.extract_text(visitor_text=visit)
+        pages.append(spans)
+    return pages
+
+
+def test_body_text_is_14_points_or_more_and_the_method_sees_the_small_footer(hand_made, hand_made_full):
+    for pdf in (hand_made[1], hand_made_full[1]):
+        for spans in text_sizes(pdf):
+            footer = [size for text, size in spans if "récapitulatif du" in text or text.startswith("Page ")]
+            body = [(text, size) for text, size in spans if "récapitulatif du" not in text
+                    and not text.startswith("Page ")]
+            assert footer and all(size == pytest.approx(11) for size in footer)  # the footer is 11 pt: seen
+            assert body and min(size for _, size in body) >= 14, [t for t in body if t[1] < 14][:3]
+        assert max(size for text, size in text_sizes(pdf)[0] if "Récapitulatif de vos droits" in text) >= 22
+
+
+def test_the_placeholder_address_is_never_printed(catalogue):
+    result = hand_made_result(catalogue)
+    for site in (SiteSettings(), SiteSettings(name="France Services de Lille", address="")):
+        for full in (False, True):
+            text = flat(pdf_text(build_handout(result, catalogue, HandoutOptions(full=full), site,
+                                               on=PRINTED_ON)))
+            assert "renseigner" not in text
+            assert site.name in text
+
+
+PARTNER = Appointment(
+    id=8, uid="rdv-8@aidant-desk", kind="partner", start=datetime(2026, 12, 3, 9, 0, tzinfo=PARIS), duration=30,
+    place="CAF du Nord, 82 rue Brûle-Maison, 59000 Lille", with_whom="CAF",
+    what_to_bring="Bail\nQuittance de loyer", note="", label="")
+
+
+def test_every_appointment_is_printed_and_a_partners_has_no_duration(catalogue):
+    result = hand_made_result(catalogue)
+    text = flat(pdf_text(build_handout(result, catalogue, HandoutOptions(), SITE, [APPOINTMENT, PARTNER],
+                                       on=PRINTED_ON)))
+    assert "Vos prochains rendez-vous" in text
+    assert ("Quand : mardi 1er décembre 2026 à 14 h 30 (30 minutes) "
+            "Où : France Services de Lille Moulins, 12 rue de Valenciennes, 59000 Lille "
+            "Avec : Julie, à France Services À apporter : ☐ Avis d'imposition 2026 ☐ Relevé d'identité bancaire") in text
+    assert ("Quand : jeudi 3 décembre 2026 à 9 h Où : CAF du Nord, 82 rue Brûle-Maison, 59000 Lille "
+            "Avec : CAF À apporter : ☐ Bail ☐ Quittance de loyer") in text
+    assert text.count("minutes") == 1
+
+
+def page_count(pdf: bytes) -> int:
+    return len(reader(pdf).pages)
+
+
+@pytest.mark.parametrize("name, pages", [("personne_seule_sans_revenu", 3), ("parent_isole_deux_enfants", 4),
+                                         ("couple_trois_enfants", 4)])
+def test_page_counts_of_the_examples_today(engine, catalogue, name, pages):
+    # Where the layout stands (was 4, 9 and more): no page half empty, nothing repeated.
+    result = engine.simulate(example(name).with_month("2026-11"))
+    assert page_count(build_handout(result, catalogue, HandoutOptions(), SITE, on=PRINTED_ON)) <= pages

@@ -83,7 +83,7 @@ def dialog(request, qtbot, tmp_path, engine, catalogue, engine_client):
     qtbot.waitUntil(lambda: client.is_ready or request.param == "engine stopped", timeout=120_000)
     desk = Desk(tmp_path / "desk.db", catalogue=catalogue)
     result = engine.simulate(example("parent_isole_deux_enfants").with_month(MONTH))
-    window = HandoutDialog(result, desk, client, None)
+    window = HandoutDialog(result, desk, client, [])
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: window.handout is not None, timeout=60_000)
     return window

@@ -137,7 +137,7 @@ def _handout_figures(engine, dossier: Dossier, out) -> None:
 
     def build() -> bytes:
         return build_handout(result, catalogue=engine.catalogue, options=options, site=site,
-                             appointment=appointment, on=date(2026, 11, 28))
+                             appointments=[appointment], on=date(2026, 11, 28))
 
     first, pdf = _timed(build)
     warm = _median_time(build, runs=20)

@@ -7,12 +7,15 @@ from .engine import SimulationResult
 from .engine.results import AidResult
 from .formatting import euros, number
 
+# (title, the result's aids in that section)
 SECTIONS = (
-    ("eligible", "Aides possibles"),
-    ("to_check", "Aides à vérifier avec la personne"),
-    ("not_eligible", "Aides non ouvertes"),
-    ("unavailable", "Aides qui n'existaient pas à cette date"),
+    ("Aides possibles", lambda r: [a for a in r.eligible if a.counts_as_aid]),
+    ("Prêts, garanties et bons plans", lambda r: [a for a in r.eligible if not a.counts_as_aid]),
+    ("Aides à vérifier avec la personne", lambda r: r.to_check),
+    ("Aides non ouvertes", lambda r: r.not_eligible),
+    ("Aides qui n'existaient pas à cette date", lambda r: r.by_status("unavailable")),
 )
+TO_CHECK_TEXT = "à vérifier"
 
 
 def amount_text(aid: AidResult) -> str:
@@ -20,7 +23,8 @@ def amount_text(aid: AidResult) -> str:
     if aid.status in ("not_eligible", "unavailable"):
         return "—"
     if aid.amount is None:
-        return PERIODICITY_LABELS["droit"]
+        # An aid to check has no right open yet: never « droit ouvert ».
+        return TO_CHECK_TEXT if aid.status == "to_check" else PERIODICITY_LABELS["droit"]
     if aid.unit == "seances":
         return f"{number(aid.amount, 0)} séances"
     if aid.unit == "participation":
@@ -34,8 +38,8 @@ def results_table(result: SimulationResult) -> str:
     lines = [f"Simulation pour {month_label(result.month)} — openfisca-france {result.openfisca_france_version}"]
     for note in result.notes:
         lines.append(f"Note : {note}")
-    for status, title in SECTIONS:
-        aids = result.by_status(status)
+    for title, chosen in SECTIONS:
+        aids = result.by_relevance(chosen(result))
         if not aids:
             continue
         lines += ["", f"{title} ({len(aids)})", "-" * (len(title) + 5)]

@@ -1,6 +1,6 @@
 """The follow-up appointment, booked before the person leaves: a desk slot from the
 local agenda, or an appointment taken with a partner. Listed, moved, cancelled,
-exported as .ics; the one chosen here goes on the handout."""
+exported as .ics; those booked or chosen during the visit go on the handout."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -48,14 +48,14 @@ def _paris(edit: QDateTimeEdit) -> datetime:
 
 
 class AgendaPanel(QWidget):
-    chosen = Signal(object)  # the Appointment printed on the handout, or None
+    chosen = Signal(list)  # the appointments printed on the handout
 
     def __init__(self, desk: Desk, parent=None):
         super().__init__(parent)
         self.desk = desk
         problem = desk.store_problem()
         self.agenda = None if problem else desk.agenda()
-        self.selected: Appointment | None = None
+        self.on_handout: list[Appointment] = []  # booked or chosen during this visit
         self.message = QLabel()
         self.message.setWordWrap(True)
 
@@ -137,7 +137,7 @@ class AgendaPanel(QWidget):
         upcoming = self.agenda.list(first_day=date.today())
         self.table.setRowCount(len(upcoming))
         for row, a in enumerate(upcoming):
-            chosen = "oui" if self.selected and self.selected.id == a.id else ""
+            chosen = "oui" if any(h.id == a.id for h in self.on_handout) else ""
             for col, text in enumerate((when(a.start), a.with_whom, a.place, chosen)):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, a.id)
@@ -159,9 +159,16 @@ class AgendaPanel(QWidget):
         self.message.setStyleSheet("color: #b00020;" if error else "color: #0b6e2e;")
         self.message.setText(text)
 
-    def _select(self, appointment: Appointment | None) -> None:
-        self.selected = appointment
-        self.chosen.emit(appointment)
+    def clear_handout(self) -> None:
+        """A new visit: its handout starts without the last person's appointments."""
+        self.on_handout = []
+        self.chosen.emit([])
+
+    def _on_handout(self, appointment: Appointment, keep: bool = True) -> None:
+        """Put (or, keep=False, take off) one appointment on the handout, in time order."""
+        others = [h for h in self.on_handout if h.id != appointment.id]
+        self.on_handout = sorted(others + [appointment] if keep else others, key=lambda a: a.start)
+        self.chosen.emit(list(self.on_handout))
         self.refresh()
 
     # --- actions -------------------------------------------------------------------------
@@ -187,7 +194,8 @@ class AgendaPanel(QWidget):
             self._say(str(error), error=True)
             return None
         self._say(f"Rendez-vous {verb} : {when(booked.start)} avec {booked.with_whom}. Il figure sur le récapitulatif.")
-        self._select(booked)
+        self._on_handout(booked)
+        self.refresh()
         return booked
 
     def _current_id(self) -> int | None:
@@ -198,7 +206,8 @@ class AgendaPanel(QWidget):
     def choose_current(self) -> None:
         appointment_id = self._current_id()
         if appointment_id is not None:
-            self._select(self.agenda.get(appointment_id))
+            self._on_handout(self.agenda.get(appointment_id))
+            self.refresh()
 
     def move_current(self) -> None:
         appointment_id = self._current_id()
@@ -211,7 +220,9 @@ class AgendaPanel(QWidget):
             self._say(str(error), error=True)
             return
         self._say(f"Rendez-vous déplacé : {when(moved.start)}.")
-        self._select(moved if self.selected and self.selected.id == moved.id else self.selected)
+        if any(h.id == moved.id for h in self.on_handout):
+            self._on_handout(moved)
+        self.refresh()
 
     def cancel_current(self) -> None:
         appointment_id = self._current_id()
@@ -219,7 +230,8 @@ class AgendaPanel(QWidget):
             return
         self.agenda.cancel(appointment_id)
         self._say("Rendez-vous annulé.")
-        self._select(None if self.selected and self.selected.id == appointment_id else self.selected)
+        self._on_handout(self.agenda.get(appointment_id), keep=False)
+        self.refresh()
 
     def export_dialog(self) -> None:
         name, _ = QFileDialog.getSaveFileName(self, "Exporter les rendez-vous", "rendez-vous.ics", "Agenda (*.ics)")

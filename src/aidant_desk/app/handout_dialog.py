@@ -76,12 +76,12 @@ def paint_pages(pdf: bytes, printer: QPrinter) -> None:
 
 
 class HandoutDialog(QDialog):
-    def __init__(self, result: SimulationResult, desk: Desk, engine: EngineClient, appointment: Appointment | None,
+    def __init__(self, result: SimulationResult, desk: Desk, engine: EngineClient, appointments: list[Appointment],
                  counselor: str = "", parent=None):
         super().__init__(parent)
         self.setWindowTitle("Imprimer le récapitulatif")
         self.resize(1100, 800)
-        self.result, self.desk, self.engine, self.appointment = result, desk, engine, appointment
+        self.result, self.desk, self.engine, self.appointments = result, desk, engine, tuple(appointments)
         self.runner = engine.runner
         self.site = desk.site()  # read once, here: the PDF is then built off the GUI thread
         self.handout: Handout | None = None
@@ -101,8 +101,8 @@ class HandoutDialog(QDialog):
         self.first_name.setPlaceholderText("non imprimé")
         self.include_received = describe(QCheckBox("Rappeler les aides déjà perçues"), "Aides déjà perçues")
         self.appointment_label = QLabel(
-            f"Rendez-vous imprimé : {when(appointment.start)} avec {appointment.with_whom}" if appointment
-            else "Aucun rendez-vous : réservez-en un dans l'onglet « Rendez-vous » pour l'imprimer.")
+            "Rendez-vous imprimés : " + " ; ".join(f"{when(a.start)} avec {a.with_whom}" for a in appointments)
+            if appointments else "Aucun rendez-vous : réservez-en un dans l'onglet « Rendez-vous » pour l'imprimer.")
         self.appointment_label.setWordWrap(True)
         self.pages = QWidget()
         self.pages_layout = QVBoxLayout(self.pages)
@@ -151,7 +151,7 @@ class HandoutDialog(QDialog):
                               beneficiary_first_name=self.first_name.text().strip())
 
     def _build(self, options: HandoutOptions) -> Handout:
-        handout = self.desk.prepare_handout(self.result, options, self.appointment, site=self.site)
+        handout = self.desk.prepare_handout(self.result, options, self.appointments, site=self.site)
         handout.counted = self.counted
         return handout
 
@@ -160,7 +160,7 @@ class HandoutDialog(QDialog):
         options = self.options()
         self._enable_delivery(False)
         self.status.setText("Préparation de l'aperçu…")
-        request = self.desk.handout_request(self.result, options, self.appointment, self.site)
+        request = self.desk.handout_request(self.result, options, self.appointments, self.site)
         if self.engine.submit(request, lambda pdf: self._render(options, pdf), self.status.setText, self) is None:
             # No engine process (stopped): the results on screen still deserve their handout.
             self._render(options, None)

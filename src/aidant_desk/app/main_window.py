@@ -206,7 +206,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message, 15000)
 
     def open_handout(self) -> HandoutDialog | None:
-        """The handout of the results on screen, with the appointment chosen in the agenda."""
+        """The handout of the results on screen, with the appointments of this visit."""
         result = self.results.result
         if result is None:
             self.statusBar().showMessage("Le récapitulatif demande des résultats : remplissez d'abord le dossier.", 8000)
@@ -215,7 +215,7 @@ class MainWindow(QMainWindow):
         if problem:
             self.show_background_error(f"Le récapitulatif ne peut pas être préparé : {problem}")
             return None
-        dialog = HandoutDialog(result, self.desk, self.engine, self.agenda_panel.selected, parent=self)
+        dialog = HandoutDialog(result, self.desk, self.engine, self.agenda_panel.on_handout, parent=self)
         dialog.open()
         return dialog
 
@@ -248,7 +248,7 @@ class MainWindow(QMainWindow):
                 self.show_background_error(f"Cette simulation n'a pas pu être comptée : {error}")
         self.results.result = None
         self.dossier = None
-        self.agenda_panel.selected = None  # the next person's handout starts without it
+        self.agenda_panel.clear_handout()  # the next person's handout starts without them
 
     def _begin(self) -> None:
         """A new dossier replaces the one in progress: count the old one, and keep an

@@ -15,6 +15,7 @@ GROUPS = (
     ("new", "Nouveaux droits possibles", "#0b6e2e"),
     ("alternative", "Ou bien, à la place (ne se cumule pas)", "#0b6e2e"),
     ("received", "Aides déjà perçues", "#34495e"),
+    ("offers", "Prêts, garanties et bons plans (ne comptent pas comme aides)", "#34495e"),
     ("to_check", "À vérifier avec la personne", "#8a5a00"),
     ("not_eligible", "Non ouvertes", "#666666"),
     ("unavailable", "N'existaient pas à cette date", "#666666"),
@@ -25,7 +26,9 @@ def group_of(aid) -> str:
     if aid.status == "eligible":
         if aid.alternative_to:
             return "alternative"
-        return "received" if aid.already_received else "new"
+        if aid.already_received:
+            return "received"
+        return "new" if aid.counts_as_aid else "offers"
     return aid.status
 
 
@@ -79,7 +82,7 @@ class ResultsPanel(QWidget):
         bold.setBold(True)
         self._pending = {}
         for key, title, color in GROUPS:
-            aids = [a for a in result.aids if group_of(a) == key]
+            aids = result.by_relevance(a for a in result.aids if group_of(a) == key)
             if not aids:
                 continue
             group = QTreeWidgetItem([f"{title} ({len(aids)})", ""])

@@ -52,16 +52,20 @@ def _checked(path: Path, data, schema: dict, problems: list[Problem]) -> bool:
     return not found
 
 
+def _condition(data: dict) -> Condition:
+    if "any" in data:
+        return Condition("", "any", None, data["fail"], any=tuple(_condition(c) for c in data["any"]))
+    # A test inside a group has no reason of its own: the group's says what is missing.
+    return Condition(data["fact"], data["op"], data["value"], data.get("fail", ""), tuple(data.get("aids", ())))
+
+
 def _aid(data: dict) -> Aid:
     comp = data["computation"]
     if "openfisca" in comp:
         computation = OpenfiscaComputation(**comp["openfisca"])
     else:
         computation = ConditionsComputation(
-            conditions=tuple(
-                Condition(c["fact"], c["op"], c["value"], c["fail"], tuple(c.get("aids", ())))
-                for c in comp["conditions"]
-            ),
+            conditions=tuple(_condition(c) for c in comp["conditions"]),
             to_confirm=tuple(comp.get("to_confirm", ())),
             amount=comp.get("amount"),
             amount_note=comp.get("amount_note", ""),
@@ -73,6 +77,7 @@ def _aid(data: dict) -> Aid:
         description=data["description"],
         institution=data["institution"],
         category=data["category"],
+        kind=data["kind"],
         life_events=tuple(data["life_events"]),
         periodicity=data["periodicity"],
         scope=data.get("scope", "national"),

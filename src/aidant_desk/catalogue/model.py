@@ -21,6 +21,16 @@ CATEGORY_LABELS = {
     "epargne": "Épargne",
 }
 
+# What the person receives. Only money and rights in kind count as an aid found (the
+# programme's headline figure); loans, guarantees and bons plans are shown apart.
+KIND_LABELS = {
+    "money": "Aides en argent",
+    "in_kind": "Droits en nature (santé, cartes, services)",
+    "loan_guarantee": "Prêts et garanties",
+    "bon_plan": "Bons plans",
+}
+COUNTED_KINDS = ("money", "in_kind")
+
 PERIODICITY_LABELS = {
     "mensuelle": "par mois",
     "annuelle": "par an",
@@ -44,11 +54,12 @@ class OpenfiscaComputation:
 
 @dataclass(frozen=True)
 class Condition:
-    fact: str
+    fact: str  # "" for a group of alternatives
     op: str
     value: Any
     fail: str
     aids: tuple[str, ...] = ()
+    any: tuple["Condition", ...] = ()  # holds when one of these holds
 
 
 @dataclass(frozen=True)
@@ -63,9 +74,14 @@ class ConditionsComputation:
 class Criterion:
     variable: str
     entity: str
-    expected: bool
     fail: str
+    expected: bool = True
     period: str = "month"
+    years_back: int = 0  # period year: that many years before the simulated month's year (2: N-2)
+    # A limit instead of `expected`: a number, an openfisca variable or a parameter path
+    # ("prestations_sociales.…"); the criterion holds when the value is within it.
+    at_most: float | str | None = None
+    at_least: float | str | None = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +91,7 @@ class Aid:
     description: str
     institution: str
     category: str
+    kind: str  # a KIND_LABELS key
     life_events: tuple[str, ...]
     periodicity: str
     computation: OpenfiscaComputation | ConditionsComputation

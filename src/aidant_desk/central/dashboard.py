@@ -24,6 +24,16 @@ HEADLINES = (
     ("appointments", "rendez-vous pris à la fin d'une simulation"),
 )
 
+# What each headline means, as the desks count it.
+DEFINITIONS = (
+    ("Aide trouvée", "une aide en argent (RSA, aide au logement, allocations…) ou un droit en nature "
+                     "(complémentaire santé solidaire, carte mobilité inclusion, aide juridictionnelle, logement "
+                     "social) pour lequel la personne remplit les conditions. Les prêts, les garanties et les bons "
+                     "plans (livret d'épargne populaire, gratuités, accession aidée) ne comptent pas."),
+    ("Droit nouveau", "une aide trouvée que la personne ne reçoit pas encore."),
+    ("Rendez-vous pris", "un rendez-vous réservé au guichet ou noté chez un partenaire à la fin d'une simulation."),
+)
+
 _STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 72rem; padding: 0 1rem; color: #1b1b35; }
 h1 { font-size: 1.6rem; } h2 { font-size: 1.2rem; margin-top: 2.2rem; border-bottom: 2px solid #000091; }
@@ -76,6 +86,7 @@ def render_dashboard(figures: dict) -> str:
 <p class="note">Comptes anonymes envoyés par les postes des conseillers : aucune donnée personnelle.
 Les cases de moins de {threshold} par aide ou par événement de vie ne sont pas publiées (« &lt;{NBSP}{threshold} »).</p>
 <ul class="cards">{cards}</ul>
+{_definitions()}
 {"".join(sections)}
 </body>
 </html>
@@ -100,6 +111,11 @@ def _cells(title: str, label: str, key: str, rows: list[dict]) -> str:
     table = (f"<table><thead><tr><th>{escape(label)}</th><th{_NUMERIC}>Simulations</th></tr></thead>"
              f"<tbody>{body}</tbody></table>")
     return _section(title, table if rows else "")
+
+
+def _definitions() -> str:
+    items = "".join(f"<dt>{escape(term)}</dt><dd>{escape(text)}</dd>" for term, text in DEFINITIONS)
+    return f'<section><h2>Définitions</h2><dl class="note">{items}</dl></section>'
 
 
 def _section(title: str, content: str) -> str:

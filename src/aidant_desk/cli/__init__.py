@@ -29,6 +29,8 @@ def _parser() -> argparse.ArgumentParser:
     sim.add_argument("dossier", type=Path)
     sim.add_argument("--month", type=month, help="mois simulé AAAA-MM (par défaut : celui du dossier, sinon le mois courant)")
     sim.add_argument("--json", action="store_true", help="résultat en JSON")
+    sim.add_argument("--explain", metavar="AIDE",
+                     help="détaille le calcul du montant d'une aide (rsa, ppa, aide_logement)")
 
     rules = sub.add_parser("rules", help="vérifie ou publie le catalogue des aides")
     rules_sub = rules.add_subparsers(dest="rules_command", required=True)
@@ -82,14 +84,22 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _simulate(args) -> int:
-    from ..desk import Desk, results_table
+    from ..desk import Desk, explanation_text, results_table
 
     desk = Desk()
-    result = desk.simulate(desk.open_dossier(args.dossier, args.month))
+    dossier = desk.open_dossier(args.dossier, args.month)
+    result = desk.simulate(dossier)
+    explanation = desk.explain(dossier, args.explain) if args.explain else None
     if args.json:
-        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        data = result.to_dict()
+        if explanation is not None:
+            data["explanation"] = explanation.to_dict()
+        print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         print(results_table(result))
+        if explanation is not None:
+            print()
+            print(explanation_text(explanation))
     return 0
 
 

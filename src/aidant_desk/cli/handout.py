@@ -20,7 +20,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("dossier", type=Path)
     parser.add_argument("-o", "--output", type=Path, required=True, metavar="FICHIER.pdf")
     month_option(parser)
-    parser.add_argument("--appointment", type=int, metavar="NUMÉRO", help="rendez-vous de l'agenda à imprimer")
+    parser.add_argument("--appointment", type=int, action="append", default=[], metavar="NUMÉRO",
+                        help="rendez-vous de l'agenda à imprimer (répétable)")
     parser.add_argument("--counselor", default="", metavar="PRÉNOM", help="prénom du conseiller, en en-tête")
     parser.add_argument("--with-received", action="store_true", help="liste aussi les aides déjà perçues")
     database_option(parser)
@@ -31,9 +32,10 @@ def run(args: argparse.Namespace) -> int:
     with opened_desk(args.database) as desk:
         dossier = desk.open_dossier(args.dossier, args.month)  # an invalid dossier stops here, before the engine
         try:
-            appointment = desk.agenda().get(args.appointment) if args.appointment is not None else None
+            agenda = desk.agenda()
+            appointments = [agenda.get(number) for number in args.appointment]
             options = HandoutOptions(include_received=args.with_received, counselor=args.counselor.strip())
-            handout = desk.prepare_handout(desk.simulate(dossier), options, appointment)
+            handout = desk.prepare_handout(desk.simulate(dossier), options, appointments)
             desk.save_handout(handout, args.output)
         except AgendaError as problem:
             return error(problem, EXIT_INVALID)

@@ -12,6 +12,7 @@ from ..catalogue.visibility import condition_holds, relevant_questions
 from ..dossier import (FORMAT_VERSION, GROSS_TYPES, HISTORY_MONTHS, Dossier, InvalidData, Person, add_months,
                        current_month, is_month, month_label, window)
 from ..dossier.migration import upgrade
+from ..engine.explain import Explanation, explanation_text
 from ..engine.results import STATUS_LABELS, SimulationResult
 from ..engine.scenarios import Comparison, EarningsLadder
 from ..engine.service import Answer as EngineAnswer
@@ -45,7 +46,7 @@ __all__ = [
     "ACTIVITIES", "AMOUNT_BASES", "COUPLE", "HOUSING_STATUS", "NOTICE_INCOMES", "RESOURCE_TYPES", "ROLES",
     "SCHOOL_LEVELS", "SELF_EMPLOYMENT_KINDS", "clock", "euros", "long_date", "number", "when",
     # results and the handout
-    "SimulationResult", "STATUS_LABELS", "Comparison", "EarningsLadder", "amount_text", "results_table",
+    "SimulationResult", "STATUS_LABELS", "Explanation", "explanation_text", "Comparison", "EarningsLadder", "amount_text", "results_table",
     "HandoutOptions", "select_aids", "SiteSettings",
     # the agenda, the store and sync
     "PARIS", "PARTNERS", "Agenda", "AgendaError", "AgendaSettings", "Appointment", "export_ics", "paris_time",

@@ -38,9 +38,9 @@ class BuildHandout:
 
     result: SimulationResult
     options: HandoutOptions
-    appointment: NextAppointment | None
+    appointments: tuple[NextAppointment, ...]
     site: SiteSettings
     on: date
 
     def run(self, engine) -> bytes:
-        return build_handout(self.result, engine.catalogue, self.options, self.site, self.appointment, on=self.on)
+        return build_handout(self.result, engine.catalogue, self.options, self.site, self.appointments, on=self.on)

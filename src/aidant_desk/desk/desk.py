@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import date, datetime
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 from sqlite_utils import Database
 
@@ -17,6 +17,7 @@ from .. import autosave
 from ..agenda import PARIS, Agenda, Appointment, load_agenda_settings
 from ..catalogue import Catalogue, default_catalogue
 from ..dossier import Dossier, current_month
+from ..engine.explain import Explanation, explain
 from ..engine.results import SimulationResult
 from ..handout import HandoutOptions, build_handout
 from ..site import SiteSettings
@@ -99,9 +100,13 @@ class Desk:
     def simulate(self, dossier: Dossier) -> SimulationResult:
         return self.engine.simulate(dossier)
 
+    def explain(self, dossier: Dossier, aid_id: str) -> Explanation:
+        """« Comment ce montant est calculé » for a money benefit (InvalidData, in French, when not available)."""
+        return explain(self.engine, dossier, aid_id)
+
     def finish_visit(self, result: SimulationResult, life_events: list[str]) -> None:
         """A visit's simulation counts once, when the counselor moves on from the dossier."""
-        record_simulation(self.db, eligible_aids=[a.aid_id for a in result.eligible],
+        record_simulation(self.db, eligible_aids=[a.aid_id for a in result.aids_found],
                           new_rights=bool(result.new_rights), life_events=list(life_events), at=self._now())
 
     # --- the dossier in progress ---------------------------------------------------------
@@ -122,17 +127,17 @@ class Desk:
         return load_site_settings(self.db)
 
     def prepare_handout(self, result: SimulationResult, options: HandoutOptions = HandoutOptions(),
-                        appointment: Appointment | None = None, *, site: SiteSettings | None = None,
+                        appointments: Sequence[Appointment] = (), *, site: SiteSettings | None = None,
                         on: date | None = None) -> Handout:
         """The PDF for the person. Given `site`, it touches no store: any thread may call it."""
         site = site if site is not None else self.site()
-        return Handout(build_handout(result, self.catalogue, options, site, appointment,
+        return Handout(build_handout(result, self.catalogue, options, site, tuple(appointments),
                                      on=on or self._now().date()))
 
-    def handout_request(self, result: SimulationResult, options: HandoutOptions, appointment: Appointment | None,
+    def handout_request(self, result: SimulationResult, options: HandoutOptions, appointments: Sequence[Appointment],
                         site: SiteSettings) -> BuildHandout:
         """The same PDF as prepare_handout, for the engine's process to build (the app's way)."""
-        return BuildHandout(result, options, appointment, site, self._now().date())
+        return BuildHandout(result, options, tuple(appointments), site, self._now().date())
 
     def save_handout(self, handout: Handout, path: str | Path) -> Path:
         """Write the file (whole or not at all), then count the handout."""

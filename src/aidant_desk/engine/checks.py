@@ -30,6 +30,21 @@ def openfisca_problems(catalogue: Catalogue) -> list[Problem]:
             problems.append(Problem(f"{where}.unit", f"« {of.variable} » est de type {variable.value_type.__name__} : "
                                     "unit doit être eligibilite pour un booléen, et seulement pour lui"))
         for i, criterion in enumerate(aid.criteria):
-            problems += _variable_problems(f"{aid.id}.yaml › criteria[{i}]", criterion.variable, criterion.entity,
-                                           criterion.period, variables)
+            where = f"{aid.id}.yaml › criteria[{i}]"
+            problems += _variable_problems(where, criterion.variable, criterion.entity, criterion.period, variables)
+            for key in ("at_most", "at_least"):
+                limit = getattr(criterion, key)
+                if isinstance(limit, str) and limit not in variables and not _is_parameter(limit):
+                    problems.append(Problem(f"{where}.{key}", f"« {limit} » n'est ni une variable ni un paramètre "
+                                                              "d'openfisca-france dans la version installée"))
     return problems
+
+
+def _is_parameter(path: str) -> bool:
+    node = tax_benefit_system().parameters
+    for key in path.split("."):
+        children = getattr(node, "children", None)
+        if children is None or key not in children:
+            return False
+        node = children[key]
+    return True

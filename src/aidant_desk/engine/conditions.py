@@ -12,6 +12,7 @@ _OPS = {
     "==": operator.eq, "!=": operator.ne, ">=": operator.ge, "<=": operator.le,
     ">": operator.gt, "<": operator.lt,
     "in": lambda a, b: a in b, "not_in": lambda a, b: a not in b,
+    "contains": lambda a, b: b in a,
 }
 
 def caf_parts(dossier: Dossier) -> float:
@@ -30,13 +31,22 @@ def facts(dossier: Dossier, month: str, fiscal_income: float, eligible_ids: set[
     applicant = dossier.applicant
     start = first_day(month)
     commune = communes.by_code(dossier.housing.commune)
+    others = [p for p in dossier.people if p is not applicant]
+    children = dossier.children
     return {
         "applicant.age": applicant.age(start),
         "applicant.activity": applicant.activity,
         "applicant.disability_rate": applicant.disability_rate,
         "applicant.is_student": applicant.activity == "student",
         "household.adults": len(dossier.parents) + len(dossier.others),
-        "household.children": len(dossier.children),
+        "household.children": len(children),
+        "household.oldest_age": max(p.age(start) for p in dossier.people),
+        "household.highest_disability_rate": max(p.disability_rate for p in dossier.people),
+        "household.others_oldest_age": max((p.age(start) for p in others), default=None),
+        "household.others_highest_disability_rate": max((p.disability_rate for p in others), default=None),
+        "household.youngest_child_age": min((c.age(start) for c in children), default=None),
+        # The age each child reaches in the simulated year: « a child turns 11 in 2026 ».
+        "household.children_ages_this_year": [start.year - c.birth_date.year for c in children],
         "household.single_parent": dossier.single_parent,
         "household.couple": dossier.couple != "single",
         "household.pregnancy": expecting,
@@ -53,6 +63,8 @@ def facts(dossier: Dossier, month: str, fiscal_income: float, eligible_ids: set[
 
 
 def _holds(condition, known: dict) -> bool:
+    if condition.any:
+        return any(_holds(test, known) for test in condition.any)
     if condition.fact == "receives_any":
         value = bool(known["_receives"] & set(condition.aids))
     else:
@@ -78,7 +90,7 @@ def evaluate(aid: Aid, known: dict, fiscal_estimated: bool, already_received: bo
     return AidResult(
         aid_id=aid.id,
         label=aid.label,
-        category=aid.category,
+        category=aid.category, kind=aid.kind, life_events=tuple(aid.life_events),
         status=status,
         amount=comp.amount if status != NOT_ELIGIBLE else None,
         periodicity=aid.periodicity,

@@ -11,7 +11,7 @@ import numpy as np
 from ..catalogue import Aid, Catalogue, default_catalogue
 from ..dossier import Dossier, InvalidData, Problem
 from ..dossier.model import consistency_problems
-from ..formatting import euros
+from ..formatting import euros, number
 from . import conditions
 from .alternatives import apply_alternatives
 from .incomes import SolutionCache
@@ -24,7 +24,6 @@ OPENFISCA_CORE_VERSION = version("OpenFisca-Core")
 # openfisca entity key -> key of the household's entity in SituationBuilder ids.
 _HOUSEHOLD_ENTITY = {"famille": "famille", "menage": "menage", "foyer_fiscal": "foyer"}
 
-NO_AMOUNT_REASON = "Le calcul ne donne aucun montant pour cette situation (ressources ou conditions)."
 ELIGIBLE_REASON = "Les conditions sont remplies pour la situation décrite."
 UNAVAILABLE_REASON = ("Cette aide n'existait pas à cette date, ou openfisca-france n'en a pas les règles "
                       "pour cette date.")
@@ -165,6 +164,7 @@ class Engine:
             openfisca_france_version=OPENFISCA_FRANCE_VERSION,
             openfisca_core_version=OPENFISCA_CORE_VERSION,
             notes=notes,
+            life_events=tuple(dossier.life_events),
         )
 
     def _positions(self, computed: _Computed, ids: dict, entity: str) -> list[tuple[str | None, int]]:
@@ -195,7 +195,7 @@ class Engine:
         return AidResult(
             aid_id=aid.id,
             label=aid.label,
-            category=aid.category,
+            category=aid.category, kind=aid.kind, life_events=tuple(aid.life_events),
             status=ELIGIBLE if eligible else NOT_ELIGIBLE,
             amount=amount if eligible else (None if amount is None else 0.0),
             periodicity=aid.periodicity,
@@ -208,22 +208,83 @@ class Engine:
         )
 
     def _refusal(self, aid: Aid, ids: dict, computed: _Computed, month: str) -> str:
-        """The first criterion of the catalogue that fails, read from openfisca."""
+        """The first criterion of the catalogue that fails, read from openfisca; its `fail`
+        gets {value} and {limit} filled. None fails: the last one's sentence (the catalogue
+        ends each list with the aid's own variable and what the aid requires)."""
         for criterion in aid.criteria:
-            values = self._value(computed, criterion.variable, _period(criterion.period, month))
+            period = _period(criterion.period, month)
+            if criterion.years_back:
+                period = str(int(period) - criterion.years_back)
+            values = self._value(computed, criterion.variable, period)
             positions = self._positions(computed, ids, criterion.entity)
             if criterion.entity == "individu" and aid.openfisca.entity != "individu":
                 positions = positions[:1]  # a household aid: read for the applicant, who comes first
             if values is None:
                 continue  # a criterion of a later law: the aid's own rule decides
-            holds = [bool(np.asarray(values[pos]).item()) == criterion.expected for _, pos in positions]
+            limit = criterion.at_most if criterion.at_most is not None else criterion.at_least
+            if limit is None:
+                readings = [(np.asarray(values[pos]).item(), None) for pid, pos in positions]
+                holds = [bool(v) == criterion.expected for v, _ in readings]
+            else:
+                readings = [(np.asarray(values[pos]).item(), self._limit(computed, ids, limit, pid, month))
+                            for pid, pos in positions]
+                if any(lim is None for _, lim in readings):
+                    continue
+                holds = [v <= lim if criterion.at_most is not None else v >= lim for v, lim in readings]
             if not any(holds):
-                return criterion.fail
-        return NO_AMOUNT_REASON
+                value, lim = readings[0]
+                return criterion.fail.format(value=_figure(criterion.variable, value), limit=_figure(criterion.variable, lim))
+        if aid.criteria:
+            return aid.criteria[-1].fail.format(value="", limit="")
+        return f"Les conditions de « {aid.label} » ne sont pas remplies pour la situation décrite."
+
+    def _limit(self, computed: _Computed, ids: dict, limit, pid: str | None, month: str):
+        """A criterion's ceiling or floor: a number, an openfisca variable (for the same
+        person, or the dossier's entity) or a parameter at the simulated month; None where
+        openfisca has no such ceiling at that date (the criterion is then skipped)."""
+        if not isinstance(limit, str):
+            return limit
+        variable = tax_benefit_system().variables.get(limit)
+        # Before a scale existed, openfisca's parameter nodes are empty or unset.
+        no_rule = (*_openfisca_errors(), IndexError, KeyError, TypeError)
+        try:
+            if variable is None:
+                return _parameter(limit, month)
+            period = month if str(variable.definition_period) == "month" else month[:4]
+            values = self._value(computed, limit, period)
+        except no_rule:
+            return None
+        if values is None:
+            return None
+        positions = dict(self._positions(computed, ids, variable.entity.key))
+        pos = positions.get(pid, next(iter(positions.values()))) if variable.entity.key == "individu" \
+            else next(iter(positions.values()))
+        return np.asarray(values[pos]).item()
+
+
+@lru_cache(maxsize=256)
+def _parameter(path: str, month: str) -> float:
+    """One parameter at the simulated month (walking to the leaf: the whole tree at an
+    instant costs a tenth of a second)."""
+    node = tax_benefit_system().parameters
+    for key in path.split("."):
+        node = node.children[key]
+    return float(node(f"{month}-01"))
+
+
+def _figure(name: str, value) -> str:
+    """A figure for a refusal sentence, read like the criterion's variable: euros for an
+    amount (no cents when whole), the number itself otherwise (an age, a count)."""
+    if value is None:
+        return ""
+    variable = tax_benefit_system().variables.get(name)
+    if variable is not None and variable.value_type is float:
+        return euros(value, 0 if round(float(value), 2) == round(float(value)) else 2)
+    return number(value, 0) if float(value) == int(value) else number(value)
 
 
 def _unavailable(aid: Aid, unit: str) -> AidResult:
-    return AidResult(aid_id=aid.id, label=aid.label, category=aid.category, status=UNAVAILABLE, amount=None,
+    return AidResult(aid_id=aid.id, label=aid.label, category=aid.category, kind=aid.kind, life_events=tuple(aid.life_events), status=UNAVAILABLE, amount=None,
                      periodicity=aid.periodicity, unit=unit, reason=UNAVAILABLE_REASON)
 
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from ..catalogue.model import COUNTED_KINDS
+
 ELIGIBLE, TO_CHECK, NOT_ELIGIBLE, UNAVAILABLE = "eligible", "to_check", "not_eligible", "unavailable"
 STATUS_LABELS = {ELIGIBLE: "éligible", TO_CHECK: "à vérifier", NOT_ELIGIBLE: "non éligible",
                  UNAVAILABLE: "n'existait pas à cette date"}
@@ -21,6 +23,8 @@ class AidResult:
     estimated: bool = False  # depends on an estimated input (fiscal income N-2)
     already_received: bool = False  # declared in dossier.benefits_received
     computed_by: str = "openfisca-france"  # or "conditions"
+    kind: str = "money"  # money, in_kind, loan_guarantee, bon_plan (catalogue KIND_LABELS)
+    life_events: tuple[str, ...] = ()  # the catalogue's life events the aid belongs to
     beneficiaries: tuple[tuple[str, float], ...] = ()  # (person id, amount) for individual aids
     to_confirm: tuple[str, ...] = ()
     # Eligible, but the law lets the person have only one of it and `alternative_to`
@@ -32,8 +36,19 @@ class AidResult:
         return self.status == ELIGIBLE
 
     @property
+    def counts_as_aid(self) -> bool:
+        """Money or a right in kind: what « an aid found » means (a loan or a bon plan is not)."""
+        return self.kind in COUNTED_KINDS
+
+    @property
     def is_new_right(self) -> bool:
-        return self.status == ELIGIBLE and not self.already_received and self.alternative_to is None
+        return (self.status == ELIGIBLE and not self.already_received and self.alternative_to is None
+                and self.counts_as_aid)
+
+    @property
+    def is_offer(self) -> bool:
+        """A loan, a guarantee or a bon plan the person may use: shown, never counted."""
+        return self.status == ELIGIBLE and not self.already_received and not self.counts_as_aid
 
     @property
     def monthly_amount(self) -> float:
@@ -42,8 +57,16 @@ class AidResult:
             return 0.0
         return self.amount or 0.0
 
+    @property
+    def yearly_value(self) -> float:
+        """Euros over a year, to rank aids of different periodicities; 0 without an amount."""
+        if self.unit != "euros" or self.amount is None or self.alternative_to:
+            return 0.0
+        return self.amount * (12 if self.periodicity == "mensuelle" else 1)
+
     def to_dict(self) -> dict:
         data = asdict(self)
+        data["life_events"] = list(self.life_events)
         data["beneficiaries"] = [{"person": pid, "amount": amount} for pid, amount in self.beneficiaries]
         data["to_confirm"] = list(self.to_confirm)
         return data
@@ -58,6 +81,12 @@ class SimulationResult:
     openfisca_france_version: str
     openfisca_core_version: str
     notes: tuple[str, ...] = field(default=())
+    life_events: tuple[str, ...] = ()  # the dossier's, which rank the aids
+
+    def by_relevance(self, aids) -> list[AidResult]:
+        """The aids of the dossier's life events first, then the largest amounts, then by name."""
+        events = set(self.life_events)
+        return sorted(aids, key=lambda a: (not events & set(a.life_events), -a.yearly_value, a.label))
 
     def by_status(self, status: str) -> list[AidResult]:
         return [a for a in self.aids if a.status == status]
@@ -76,7 +105,18 @@ class SimulationResult:
 
     @property
     def new_rights(self) -> list[AidResult]:
+        """Money and rights in kind the person may claim and does not receive yet."""
         return [a for a in self.aids if a.is_new_right]
+
+    @property
+    def offers(self) -> list[AidResult]:
+        """Loans, guarantees and bons plans open to the person."""
+        return [a for a in self.aids if a.is_offer]
+
+    @property
+    def aids_found(self) -> list[AidResult]:
+        """Eligible money and rights in kind, received or not: the headline count's aids."""
+        return [a for a in self.eligible if a.counts_as_aid]
 
     def aid(self, aid_id: str) -> AidResult:
         return next(a for a in self.aids if a.aid_id == aid_id)

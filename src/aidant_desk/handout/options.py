@@ -22,6 +22,9 @@ class HandoutOptions:
     # Personal data, printed only when the counselor fills it in with the person's agreement.
     beneficiary_first_name: str = ""
     show_fiscal_income: bool = False  # the fiscal reference income used by the simulation
+    # The counselor's full version: descriptions, every document on each card and the
+    # points to confirm (AidResult.to_confirm). The person's handout leaves them out.
+    full: bool = False
 
 
 class NextAppointment(Protocol):

@@ -3,6 +3,7 @@ sharp at any printer resolution, and a few hundred bytes per code."""
 from __future__ import annotations
 
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 import qrcode
 from qrcode.constants import ERROR_CORRECT_M
@@ -19,6 +20,13 @@ def qr_matrix(url: str) -> tuple[tuple[bool, ...], ...]:
     code.add_data(url)
     code.make(fit=True)
     return tuple(tuple(row) for row in code.get_matrix())
+
+
+def display_url(url: str) -> str:
+    """The address as the person reads it: the site's name only, « caf.fr »; the link and
+    the QR code keep the full address."""
+    host = urlsplit(url if "//" in url else f"//{url}").hostname or url
+    return host.removeprefix("www.")
 
 
 class QRFlowable(Flowable):

@@ -1,4 +1,4 @@
-"""The handout's look: large type (11 pt at least), black on white, one dark blue."""
+"""The handout's look: large type (14 pt at least, titles larger), black on white, one dark blue."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -13,6 +13,9 @@ BLUE = HexColor("#000091")  # 17:1 on white
 TINT = HexColor("#E3E3FD")  # behind black text, still over 15:1
 RULE = HexColor("#3A3A3A")
 CHECKBOX = "\u2610"  # ☐, a box the person ticks with a pen
+
+BODY_SIZE = 14  # the smallest text on the page, the footer aside
+FOOTER_SIZE = 11
 
 
 @dataclass(frozen=True)
@@ -33,24 +36,26 @@ class Styles:
 
 def handout_styles() -> Styles:
     regular, bold = register_fonts()
-    body = ParagraphStyle("body", fontName=regular, fontSize=11, leading=14, textColor=black, spaceAfter=2)
+    body = ParagraphStyle("body", fontName=regular, fontSize=BODY_SIZE, leading=17, textColor=black,
+                          spaceAfter=1)
     return Styles(
-        title=ParagraphStyle("title", parent=body, fontName=bold, fontSize=22, leading=27, textColor=BLUE,
-                             spaceBefore=6, spaceAfter=6),
+        title=ParagraphStyle("title", parent=body, fontName=bold, fontSize=22, leading=26, textColor=BLUE,
+                             spaceBefore=2, spaceAfter=3),
         # keepWithNext: a section title never ends a page alone.
-        section=ParagraphStyle("section", parent=body, fontName=bold, fontSize=17, leading=22, textColor=BLUE,
-                               spaceBefore=12, spaceAfter=6, keepWithNext=1),
-        aid=ParagraphStyle("aid", parent=body, fontName=bold, fontSize=13, leading=16, spaceAfter=0),
-        amount=ParagraphStyle("amount", parent=body, fontName=bold, fontSize=13, leading=16, alignment=TA_RIGHT,
+        section=ParagraphStyle("section", parent=body, fontName=bold, fontSize=18, leading=22, textColor=BLUE,
+                               spaceBefore=9, spaceAfter=3, keepWithNext=1),
+        aid=ParagraphStyle("aid", parent=body, fontName=bold, fontSize=15, leading=18, spaceAfter=0),
+        amount=ParagraphStyle("amount", parent=body, fontName=bold, fontSize=15, leading=18, alignment=TA_RIGHT,
                               spaceAfter=0),
         body=body,
-        label=ParagraphStyle("label", parent=body, fontName=bold, spaceBefore=4, spaceAfter=1),
+        label=ParagraphStyle("label", parent=body, fontName=bold, spaceBefore=3, spaceAfter=0),
         # The box hangs in the margin so the items' text lines up.
-        item=ParagraphStyle("item", parent=body, leftIndent=16, firstLineIndent=-16, spaceAfter=1),
+        item=ParagraphStyle("item", parent=body, leftIndent=18, firstLineIndent=-18, spaceAfter=0),
         site=ParagraphStyle("site", parent=body, spaceAfter=0),
-        # The sentence under a section title stays with the first card.
+        # The sentence under a section title stays with what follows.
         lead=ParagraphStyle("lead", parent=body, keepWithNext=1),
-        box_title=ParagraphStyle("box_title", parent=body, fontName=bold, fontSize=15, leading=20, textColor=BLUE),
+        box_title=ParagraphStyle("box_title", parent=body, fontName=bold, fontSize=16, leading=20, textColor=BLUE,
+                                 spaceAfter=1),
         site_right=ParagraphStyle("site_right", parent=body, alignment=TA_RIGHT, spaceAfter=0),
-        total=ParagraphStyle("total", parent=body, spaceBefore=10),
+        total=ParagraphStyle("total", parent=body, spaceBefore=4),
     )
