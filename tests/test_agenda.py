@@ -280,7 +280,7 @@ def test_cli_books_lists_refuses_cancels_and_exports(database, tmp_path, capsys)
     listed = capsys.readouterr().out.splitlines()
     assert listed == [
         "n° 1 — mardi 1er décembre 2099 à 10\u00a0h (30 min) — Rendez-vous France Services avec Conseiller "
-        "France Services — France Services, Adresse à renseigner dans les réglages — repère : Mme D.",
+        "France Services — France Services — repère : Mme D.",  # an unset address is never written in a place
         "n° 2 — mercredi 2 décembre 2099 à 9\u00a0h (30 min) — Rendez-vous CPAM — "
         "CPAM de Lille, 2 rue d'Iéna",
     ]

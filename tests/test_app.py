@@ -694,3 +694,15 @@ def test_the_form_fits_a_small_screen(qtbot, desk, tmp_path):
     assert desk.form.minimumSizeHint().width() <= scroll.viewport().width()
     assert scroll.horizontalScrollBar().maximum() == 0
     desk.grab().save(str(tmp_path / "form_1366.png"))
+
+
+def test_the_first_start_asks_for_the_site_address_and_never_prints_the_placeholder(qtbot, desk):
+    assert desk.start.site_banner.isVisibleTo(desk)  # a fresh desk: no address yet
+    dialog = desk.open_settings()
+    qtbot.addWidget(dialog)
+    address = dialog.site_fields["address"]
+    assert address.text() == "" and "rue" in address.placeholderText()
+    address.setText("5 place de la Gare, 69002 Lyon")
+    assert dialog.save()
+    assert not desk.start.site_banner.isVisibleTo(desk)
+    assert desk.desk.site().place.endswith("5 place de la Gare, 69002 Lyon")

@@ -42,6 +42,7 @@ class StartPage(QWidget):
     event_chosen = Signal(str)  # life event id, or "" for a full check
     open_requested = Signal()
     resume_requested = Signal()
+    settings_requested = Signal()
 
     def __init__(self, catalogue: Catalogue, parent=None):
         super().__init__(parent)
@@ -71,9 +72,21 @@ class StartPage(QWidget):
         self.resume_banner.setObjectName("resume")
         self.resume_banner.setStyleSheet("#resume { background: #fff4d6; border-radius: 4px; }")
         self.resume_banner.hide()
+        # First start: the site's address is printed on every handout and appointment.
+        self.site_banner = QWidget()
+        site_row = QHBoxLayout(self.site_banner)
+        site_row.addWidget(QLabel("Indiquez l'adresse de votre France Services : elle s'imprime sur les "
+                                  "récapitulatifs et les rendez-vous."), 1)
+        self.site_button = describe(QPushButton("Régler le poste…"), "Ouvrir les réglages du poste")
+        self.site_button.clicked.connect(self.settings_requested.emit)
+        site_row.addWidget(self.site_button)
+        self.site_banner.setObjectName("site")
+        self.site_banner.setStyleSheet("#site { background: #e8edff; border-radius: 4px; }")
+        self.site_banner.hide()
         self.engine_state = QLabel(ENGINE_LOADING)
         layout = QVBoxLayout(self)
         layout.addWidget(title)
+        layout.addWidget(self.site_banner)
         layout.addWidget(self.resume_banner)
         layout.addLayout(grid)
         row = QHBoxLayout()
@@ -139,6 +152,7 @@ class MainWindow(QMainWindow):
         self.start.event_chosen.connect(self.start_dossier)
         self.start.open_requested.connect(self.open_dialog)
         self.start.resume_requested.connect(self.resume_autosave)
+        self.start.settings_requested.connect(self.open_settings)
         self.form.changed.connect(self.dossier_changed)
         self.results.print_button.clicked.connect(self.open_handout)
         self.comparison.requested.connect(self.request_comparison)
@@ -149,6 +163,7 @@ class MainWindow(QMainWindow):
         if engine.is_ready:
             self.engine_ready(engine.version)
         self._offer_resume()
+        self.ask_for_site_address()
 
     # --- menus and shortcuts ------------------------------------------------------------
     def _actions(self) -> None:
@@ -227,8 +242,13 @@ class MainWindow(QMainWindow):
         dialog = SettingsDialog(self.desk, self)
         dialog.accepted.connect(self.agenda_panel.reload_settings)
         dialog.accepted.connect(self.sync_loop.refresh_status)
+        dialog.accepted.connect(self.ask_for_site_address)
         dialog.open()
         return dialog
+
+    def ask_for_site_address(self) -> None:
+        """On the start page until the settings give the site's address."""
+        self.start.site_banner.setVisible(not self.desk.store_problem() and not self.desk.site().address_given)
 
     def show_sync_status(self, lines: list[str]) -> None:
         """Short state in the status bar; the full French lines in its tooltip."""

@@ -54,6 +54,9 @@ class SettingsDialog(QDialog):
             edit = describe(QLineEdit(getattr(site, name)), label)
             self.site_fields[name] = edit
             site_form.addRow(label, edit)
+        # An unset address shows as an empty field with an example, never as text to keep.
+        self.site_fields["address"].setText(site.address_given)
+        self.site_fields["address"].setPlaceholderText("par exemple 12 rue de Valenciennes, 59000 Lille")
 
         agenda_box = QGroupBox("Agenda du guichet")
         agenda_form = QFormLayout(agenda_box)

@@ -40,7 +40,6 @@ QR_COLUMN = QR_SIZE + 3 * mm
 FULL_QR_SIZE = 25 * mm
 INDENT = 6  # points: a card's text sits just inside its title band
 TITLE = "Récapitulatif de vos droits"
-PLACEHOLDER_ADDRESS = SiteSettings().address
 LINK = '<link href="{href}" color="#000091"><u>{text}</u></link>'
 
 
@@ -102,16 +101,12 @@ def _table(rows: list, widths: list[float], *commands: tuple) -> Table:
     return table
 
 
-def _address(site: SiteSettings) -> str:
-    """The site's address, or nothing while it is the settings' placeholder."""
-    address = site.address.strip()
-    return "" if address == PLACEHOLDER_ADDRESS else address
 
 
 def _header(site: SiteSettings, options: HandoutOptions, on: date, styles: Styles) -> list:
     left = [_p(site.name, styles.box_title)]
-    if _address(site):
-        left.append(_p(_address(site), styles.site))
+    if site.address_given:
+        left.append(_p(site.address_given, styles.site))
     contact = [f"Tél. : {site.phone}"] if site.phone else []
     contact += [f"Horaires : {site.opening_hours}"] if site.opening_hours else []
     if contact:
