@@ -13,7 +13,6 @@ from .runner import Operation, Runner, WorkError
 
 LANE = "engine"
 STOPPED = "Le moteur de calcul s'est arrêté. Le dossier en cours est gardé : enregistrez-le et relancez l'application."
-CALCULATING = "Calcul en cours…"
 
 
 class EngineStopped(WorkError):
@@ -45,10 +44,6 @@ class EngineClient(QObject):
         self._process.start()
         Operation(self._receive, LANE).success(self._on_ready).failure(self._died).run(self.runner)
 
-    @property
-    def busy(self) -> bool:
-        return self._busy
-
     def submit(self, request: EngineRequest, on_reply: Callable[[Any], None], on_refusal: Callable[[str], None],
                parent: QObject | None = None) -> Operation | None:
         """Compute off the GUI thread; a newer request of the same kind makes this one stale.
@@ -66,7 +61,7 @@ class EngineClient(QObject):
             (self._died if message == STOPPED else on_refusal)(message)
 
         return (Operation(lambda: self._call(request), LANE, parent).supersede(type(request).__name__)
-                .progress(CALCULATING).success(replied).failure(failed).run(self.runner))
+                .success(replied).failure(failed).run(self.runner))
 
     def _call(self, request: EngineRequest):
         try:
