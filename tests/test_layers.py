@@ -17,7 +17,7 @@ PACKAGES = {
     "agenda": "agenda", "sync": "sync", "central": "central", "desk": "desk", "app": "app", "cli": "cli",
 }
 MODULES = {
-    "": "common", "formatting": "common", "validation": "common", "package_data": "common",
+    "": "common", "formatting": "common", "validation": "common", "package_data": "common", "files": "common",
     "labels": "domain", "communes": "domain", "site": "domain",
     "report": "engine",
     "paths": "store", "autosave": "store",

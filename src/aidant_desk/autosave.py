@@ -9,6 +9,7 @@ import json
 from datetime import datetime
 from pathlib import Path
 
+from .files import write_whole
 from .paths import data_dir
 
 FILE_NAME = "dossier-en-cours.json"
@@ -19,11 +20,8 @@ def autosave_path() -> Path:
 
 
 def save(data: dict) -> None:
-    """Atomic write: a crash mid-write keeps the previous autosave whole."""
-    path = autosave_path()
-    partial = path.with_name(path.name + ".tmp")
-    partial.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
-    partial.replace(path)
+    """A crash mid-write keeps the previous autosave whole."""
+    write_whole(autosave_path(), json.dumps(data, ensure_ascii=False, indent=2))
 
 
 def _stamped(label: str) -> Path:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
+from ..catalogue import Catalogue
 from ..engine.results import SimulationResult
 from ..handout import HandoutOptions, NextAppointment, build_handout
 from ..site import SiteSettings
@@ -15,19 +15,6 @@ from ..site import SiteSettings
 class Handout:
     pdf: bytes  # what a preview shows is what is printed or saved
     counted: bool = field(default=False, init=False)
-
-
-def write_whole(path: str | Path, data: bytes) -> Path:
-    """Write the file whole or not at all: a full disk never leaves half a PDF."""
-    path = Path(path)
-    partial = path.with_name(path.name + ".tmp")
-    try:
-        partial.write_bytes(data)
-        partial.replace(path)
-    except OSError:
-        partial.unlink(missing_ok=True)
-        raise
-    return path
 
 
 @dataclass(frozen=True)
@@ -42,5 +29,8 @@ class BuildHandout:
     site: SiteSettings
     on: date
 
+    def pdf(self, catalogue: Catalogue) -> bytes:
+        return build_handout(self.result, catalogue, self.options, self.site, self.appointments, on=self.on)
+
     def run(self, engine) -> bytes:
-        return build_handout(self.result, engine.catalogue, self.options, self.site, self.appointments, on=self.on)
+        return self.pdf(engine.catalogue)

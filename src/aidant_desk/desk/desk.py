@@ -19,12 +19,13 @@ from ..catalogue import Catalogue, default_catalogue
 from ..dossier import Dossier, current_month
 from ..engine.explain import Explanation, explain
 from ..engine.results import SimulationResult
-from ..handout import HandoutOptions, build_handout
+from ..files import write_whole
+from ..handout import HandoutOptions
 from ..site import SiteSettings
 from ..store import OpenedDatabase, StoreError, default_path, open_database
 from ..sync import SyncReport, configure, record_appointment, record_handout, record_simulation, sync_now
 from ..sync import status_lines, sync_status
-from .delivery import BuildHandout, Handout, write_whole
+from .delivery import BuildHandout, Handout
 from .settings import DeskSettings, load_settings, load_site_settings, save_settings
 
 
@@ -130,14 +131,13 @@ class Desk:
                         appointments: Sequence[Appointment] = (), *, site: SiteSettings | None = None,
                         on: date | None = None) -> Handout:
         """The PDF for the person. Given `site`, it touches no store: any thread may call it."""
-        site = site if site is not None else self.site()
-        return Handout(build_handout(result, self.catalogue, options, site, tuple(appointments),
-                                     on=on or self._now().date()))
+        request = self.handout_request(result, options, appointments, site if site is not None else self.site(), on)
+        return Handout(request.pdf(self.catalogue))
 
     def handout_request(self, result: SimulationResult, options: HandoutOptions, appointments: Sequence[Appointment],
-                        site: SiteSettings) -> BuildHandout:
-        """The same PDF as prepare_handout, for the engine's process to build (the app's way)."""
-        return BuildHandout(result, options, tuple(appointments), site, self._now().date())
+                        site: SiteSettings, on: date | None = None) -> BuildHandout:
+        """What the PDF is built from; the app has the engine's process build it."""
+        return BuildHandout(result, options, tuple(appointments), site, on or self._now().date())
 
     def save_handout(self, handout: Handout, path: str | Path) -> Path:
         """Write the file (whole or not at all), then count the handout."""

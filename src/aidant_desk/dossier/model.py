@@ -15,6 +15,7 @@ from typing import Any
 from .migration import upgrade
 from .months import add_months, is_month, window
 from .vocabulary import GROSS_TYPES
+from ..files import write_whole
 from ..validation import InvalidData, Problem, schema_problems
 
 FORMAT_VERSION = 2
@@ -250,11 +251,7 @@ class Dossier:
         return data
 
     def save(self, path: str | Path) -> None:
-        """Write atomically: a crash mid-write never leaves half a dossier."""
-        path = Path(path)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(json.dumps(self.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
-        tmp.replace(path)
+        write_whole(path, json.dumps(self.to_dict(), ensure_ascii=False, indent=2))
 
 
 class _NotANumber(ValueError):
