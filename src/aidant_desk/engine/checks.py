@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ..catalogue import Catalogue
 from ..dossier import Problem
-from .core import tax_benefit_system
+from .core import parameter_node, tax_benefit_system
 
 
 def _variable_problems(where: str, name: str, entity: str, period: str, variables: dict) -> list[Problem]:
@@ -41,10 +41,8 @@ def openfisca_problems(catalogue: Catalogue) -> list[Problem]:
 
 
 def _is_parameter(path: str) -> bool:
-    node = tax_benefit_system().parameters
-    for key in path.split("."):
-        children = getattr(node, "children", None)
-        if children is None or key not in children:
-            return False
-        node = children[key]
+    try:
+        parameter_node(path)
+    except KeyError:
+        return False
     return True

@@ -6,7 +6,7 @@ import operator
 from .. import communes
 from ..catalogue import Aid
 from ..dossier import Dossier, first_day
-from .results import ELIGIBLE, NOT_ELIGIBLE, TO_CHECK, AidResult
+from .results import ELIGIBLE, NOT_ELIGIBLE, TO_CHECK, AidResult, about
 
 _OPS = {
     "==": operator.eq, "!=": operator.ne, ">=": operator.ge, "<=": operator.le,
@@ -88,12 +88,9 @@ def evaluate(aid: Aid, known: dict, fiscal_estimated: bool, already_received: bo
         status, reason = ELIGIBLE, aid.eligible_reason or "Les conditions sont remplies."
     uses_income = any(c.fact in ("household.quotient_familial", "household.fiscal_reference_income") for c in comp.conditions)
     return AidResult(
-        aid_id=aid.id,
-        label=aid.label,
-        category=aid.category, kind=aid.kind, life_events=tuple(aid.life_events),
+        **about(aid),
         status=status,
         amount=comp.amount if status != NOT_ELIGIBLE else None,
-        periodicity=aid.periodicity,
         unit="euros" if comp.amount is not None else "eligibilite",
         reason=reason,
         estimated=uses_income and fiscal_estimated,

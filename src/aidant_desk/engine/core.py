@@ -15,7 +15,7 @@ from ..formatting import euros, number
 from . import conditions
 from .alternatives import apply_alternatives
 from .incomes import SolutionCache
-from .results import ELIGIBLE, NOT_ELIGIBLE, UNAVAILABLE, AidResult, SimulationResult
+from .results import ELIGIBLE, NOT_ELIGIBLE, UNAVAILABLE, AidResult, SimulationResult, about
 from .situation import Periods, SituationBuilder, notice_estimated
 
 OPENFISCA_FRANCE_VERSION = version("OpenFisca-France")
@@ -102,9 +102,15 @@ class Engine:
         """The openfisca situation the engine computes on, incomes solved (for the
         benchmark, debugging and replay elsewhere). The i-th dossier's people are
         `d{i}_{person id}`, its groups `d{i}_famille`, `d{i}_foyer`, `d{i}_menage`."""
+        return self._solve(dossiers)[0].situation
+
+    def simulation(self, dossiers: list[Dossier]):
+        """The openfisca simulation of that situation, to read intermediate variables from."""
+        return self._solve(dossiers)[1]
+
+    def _solve(self, dossiers: list[Dossier]) -> tuple[SituationBuilder, object]:
         builder = self._builder(dossiers, _common_month(dossiers))
-        builder.simulation(build_simulation, self.incomes)
-        return builder.situation
+        return builder, builder.simulation(build_simulation, self.incomes)
 
     def _builder(self, dossiers: list[Dossier], month: str) -> SituationBuilder:
         builder = SituationBuilder(self.catalogue, month)
@@ -193,12 +199,9 @@ class Engine:
             beneficiaries = tuple((pid, round(float(v), 2)) for pid, v in per_position if pid and float(v) > 0)
         reason = (aid.eligible_reason or ELIGIBLE_REASON) if eligible else self._refusal(aid, ids, computed, month)
         return AidResult(
-            aid_id=aid.id,
-            label=aid.label,
-            category=aid.category, kind=aid.kind, life_events=tuple(aid.life_events),
+            **about(aid),
             status=ELIGIBLE if eligible else NOT_ELIGIBLE,
             amount=amount if eligible else (None if amount is None else 0.0),
-            periodicity=aid.periodicity,
             unit=of.unit,
             reason=reason,
             estimated=(of.uses_fiscal_income and fiscal_estimated)
@@ -262,14 +265,19 @@ class Engine:
         return np.asarray(values[pos]).item()
 
 
+def parameter_node(path: str):
+    """openfisca-france's parameter at a dotted path; KeyError if there is none."""
+    node = tax_benefit_system().parameters
+    for key in path.split("."):
+        node = getattr(node, "children", {})[key]
+    return node
+
+
 @lru_cache(maxsize=256)
 def _parameter(path: str, month: str) -> float:
     """One parameter at the simulated month (walking to the leaf: the whole tree at an
     instant costs a tenth of a second)."""
-    node = tax_benefit_system().parameters
-    for key in path.split("."):
-        node = node.children[key]
-    return float(node(f"{month}-01"))
+    return float(parameter_node(path)(f"{month}-01"))
 
 
 def _figure(name: str, value) -> str:
@@ -284,8 +292,7 @@ def _figure(name: str, value) -> str:
 
 
 def _unavailable(aid: Aid, unit: str) -> AidResult:
-    return AidResult(aid_id=aid.id, label=aid.label, category=aid.category, kind=aid.kind, life_events=tuple(aid.life_events), status=UNAVAILABLE, amount=None,
-                     periodicity=aid.periodicity, unit=unit, reason=UNAVAILABLE_REASON)
+    return AidResult(**about(aid), status=UNAVAILABLE, amount=None, unit=unit, reason=UNAVAILABLE_REASON)
 
 
 def _parental_income_missing(dossier: Dossier) -> bool:

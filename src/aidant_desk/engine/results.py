@@ -72,6 +72,12 @@ class AidResult:
         return data
 
 
+def about(aid) -> dict:
+    """What a result repeats of its catalogue entry (a catalogue Aid), in one place."""
+    return {"aid_id": aid.id, "label": aid.label, "category": aid.category, "kind": aid.kind,
+            "life_events": tuple(aid.life_events), "periodicity": aid.periodicity}
+
+
 @dataclass(frozen=True)
 class SimulationResult:
     month: str
