@@ -150,8 +150,11 @@ class HandoutDialog(QDialog):
                               counselor=self.counselor.text().strip(),
                               beneficiary_first_name=self.first_name.text().strip())
 
-    def _build(self, options: HandoutOptions) -> Handout:
-        handout = self.desk.prepare_handout(self.result, options, self.appointments, site=self.site)
+    def _handout(self, options: HandoutOptions, pdf: bytes | None = None) -> Handout:
+        """The handout of these options: the PDF given, or built here. One person, one
+        handout counted, however often it is rebuilt."""
+        handout = Handout(pdf) if pdf is not None else self.desk.prepare_handout(
+            self.result, options, self.appointments, site=self.site)
         handout.counted = self.counted
         return handout
 
@@ -170,8 +173,7 @@ class HandoutDialog(QDialog):
          .success(self._show).failure(self.status.setText).run(self.runner))
 
     def _preview(self, options: HandoutOptions, pdf: bytes | None) -> tuple[HandoutOptions, Handout, list[QImage]]:
-        handout = Handout(pdf) if pdf is not None else self._build(options)
-        handout.counted = self.counted
+        handout = self._handout(options, pdf)
         return options, handout, render_pages(handout.pdf, PREVIEW_SCALE)
 
     def _show(self, built: tuple[HandoutOptions, Handout, list[QImage]]) -> None:
@@ -195,7 +197,7 @@ class HandoutDialog(QDialog):
         (the buttons wait for it; a script calling save() at once does not)."""
         options = self.options()
         if self.handout is None or self.handout_options != options:
-            self.handout_options, self.handout = options, self._build(options)
+            self.handout_options, self.handout = options, self._handout(options)
         return self.handout
 
     def _delivered(self, handout: Handout) -> None:

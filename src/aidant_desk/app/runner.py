@@ -124,9 +124,9 @@ class Runner(QObject):
             try:
                 value, ok = operation.work(), True
             except Exception as error:  # noqa: BLE001 - handed to the GUI thread, never swallowed
-                if french_message(error) == UNEXPECTED:
-                    traceback.print_exc()  # for the support: the cause, not shown to the person
                 value, ok = french_message(error), False
+                if value == UNEXPECTED:
+                    traceback.print_exc()  # for the support: the cause, not shown to the person
             self._outcome.emit(operation, ok, value)
 
     @Slot(object, bool, object)

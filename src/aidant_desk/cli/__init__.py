@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..desk import InvalidData
 from . import agenda as agenda_cli, handout as handout_cli, sync as sync_cli
-from .common import EXIT_FILE, EXIT_INVALID, month
+from .common import EXIT_FILE, EXIT_INVALID, month_option
 
 OS_ERRORS = {
     errno.ENOENT: "dossier introuvable", errno.EACCES: "accès refusé", errno.EPERM: "accès refusé",
@@ -27,7 +27,7 @@ def _parser() -> argparse.ArgumentParser:
 
     sim = sub.add_parser("simulate", help="calcule les aides d'un dossier")
     sim.add_argument("dossier", type=Path)
-    sim.add_argument("--month", type=month, help="mois simulé AAAA-MM (par défaut : celui du dossier, sinon le mois courant)")
+    month_option(sim)
     sim.add_argument("--json", action="store_true", help="résultat en JSON")
     sim.add_argument("--explain", metavar="AIDE",
                      help="détaille le calcul du montant d'une aide (rsa, ppa, aide_logement)")

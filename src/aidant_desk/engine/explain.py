@@ -18,6 +18,7 @@ import numpy as np
 
 from ..dossier import Dossier, InvalidData, Problem, add_months, month_label
 from ..formatting import euros
+from ..labels import ROLES
 
 # Roles of a line.
 MAXIMUM = "maximum"  # the most this household can get
@@ -89,10 +90,10 @@ def explain(engine, dossier: Dossier, aid_id: str) -> Explanation:
         label = engine.catalogue.aid(aid_id).label
         raise InvalidData([Problem("explain", f"le détail du calcul n'est pas encore disponible pour « {label} » "
                                               f"(disponible pour : {', '.join(EXPLAINED)})")])
-    from .core import build_simulation, tax_benefit_system
+    from .core import tax_benefit_system
 
     amount = float(engine.simulate(dossier).aid(aid_id).amount or 0.0)
-    reader = _Reader(build_simulation(engine.situation([dossier])), tax_benefit_system(), dossier)
+    reader = _Reader(engine.simulation([dossier]), tax_benefit_system(), dossier)
     lines = {"rsa": _rsa, "ppa": _ppa, "aide_logement": _aide_logement}[aid_id](reader)
     title = f"Comment ce montant est calculé : {engine.catalogue.aid(aid_id).label}, {month_label(dossier.month)}"
     return Explanation(aid_id=aid_id, title=title, month=dossier.month, lines=tuple(lines), amount=amount)
@@ -109,8 +110,8 @@ class _Reader:
         self.famille = list(famille.ids).index("d0_famille")
         individus = simulation.populations["individu"]
         self.members = [i for i, f in enumerate(famille.members_entity_id) if f == self.famille]
-        names = {f"d0_{p.id}": (p.first_name or _ROLE_NAMES.get(p.role, p.id), p.id) for p in dossier.people}
-        self.people = [(str(individus.ids[i]), names.get(str(individus.ids[i]), (str(individus.ids[i]), ""))[0])
+        names = {f"d0_{p.id}": p.first_name or ROLES[p.role].lower() for p in dossier.people}
+        self.people = [(str(individus.ids[i]), names.get(str(individus.ids[i]), str(individus.ids[i])))
                        for i in self.members]
         self.menage = list(simulation.populations["menage"].ids).index("d0_menage")
 
@@ -149,9 +150,6 @@ class _Reader:
         """The 3 months of resources: M-3 to M-1 (M-4 to M-2 where the RSA reform is tried out)."""
         shift = 1 if self.flag("departement_experimentation_rsa") else 0
         return tuple(add_months(self.month, -k - shift) for k in (3, 2, 1))
-
-
-_ROLE_NAMES = {"applicant": "personne qui demande", "spouse": "conjoint", "child": "enfant", "other": "autre adulte"}
 
 
 def _months_text(months: tuple[str, ...]) -> str:
