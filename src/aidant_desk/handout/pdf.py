@@ -1,7 +1,8 @@
 """The handout: an A4 PDF the person takes home, easy to read (« facile à lire et à
-comprendre »). Their aids with amounts first, then the first step and the papers as a
-checklist, with a QR code of the aid's web page; the papers several aids need, once; the
-aids to check in a short list; who to contact, each once; the next appointments.
+comprendre »). The next appointments; then the aids by whom to ask, each organism named
+once with its site and QR code: the aids' amounts, the first step, the papers as a
+checklist (those several organisms ask for, once above them); the aids paid without
+asking and the aids to check, a line each.
 
 HandoutOptions(full=True) prints the counselor's full version instead: each aid's
 description, every document on each card and the points to confirm."""
@@ -40,6 +41,7 @@ QR_COLUMN = QR_SIZE + 3 * mm
 FULL_QR_SIZE = 25 * mm
 INDENT = 6  # points: a card's text sits just inside its title band
 TITLE = "Récapitulatif de vos droits"
+AUTOMATIC = "sans demande"  # beside an aid its organism pays without being asked
 LINK = '<link href="{href}" color="#000091"><u>{text}</u></link>'
 
 
@@ -51,19 +53,14 @@ def build_handout(result: SimulationResult, catalogue: Catalogue, options: Hando
     styles = handout_styles()
     content = select_aids(result, options)
     story = _header(site, options, on, styles)
-    story += [Paragraph(TITLE, styles.title), Paragraph(_intro(result, content.possible), styles.body)]
+    story += [Paragraph(TITLE, styles.title), Paragraph(_intro(result, content.possible, options), styles.body)]
     if appointments:
-        story += [Spacer(0, 2 * mm), _appointments_box(list(appointments), styles)]
-    monthly = sum(a.monthly_amount for a in content.possible)
-    if monthly:
-        story.append(Paragraph(f"<b>Total des aides possibles versées chaque mois : {euros(monthly)}</b> "
-                               "(estimation).", styles.total))
+        story += [Spacer(0, 1 * mm), _appointments_box(list(appointments), styles)]
     story += _full_aids(content, catalogue, styles) if options.full else _short_aids(content, catalogue, styles)
     if content.received:
         story.append(Paragraph("Aides que vous recevez déjà", styles.section))
         story += [Paragraph(f"<b>{escape(a.label)}</b> : {escape(amount_text(a))}", styles.body)
                   for a in content.received]
-    story += [Spacer(0, 3 * mm), _notice(result, options, on, styles)]
 
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
@@ -71,7 +68,9 @@ def build_handout(result: SimulationResult, catalogue: Catalogue, options: Hando
         bottomMargin=BOTTOM_MARGIN, title=f"{TITLE} – {site.name}", author="Aidant Desk", creator="Aidant Desk",
         subject=f"Simulation des aides pour {month_label(result.month)}", lang="fr-FR",
         displayDocTitle=True, initialFontName=REGULAR)
-    footer = f"{site.name} · récapitulatif du {french_date(on)}"
+    # The rules' version, for whoever checks the figures later, in the small footer.
+    footer = (f"{site.name} · récapitulatif du {french_date(on)} · "
+              f"openfisca-france {result.openfisca_france_version}")
     document.build(story, canvasmaker=lambda *args, **kwargs: _FooterCanvas(*args, footer=footer, **kwargs))
     return buffer.getvalue()
 
@@ -105,27 +104,35 @@ def _table(rows: list, widths: list[float], *commands: tuple) -> Table:
 
 def _header(site: SiteSettings, options: HandoutOptions, on: date, styles: Styles) -> list:
     left = [_p(site.name, styles.box_title)]
-    if site.address_given:
-        left.append(_p(site.address_given, styles.site))
-    contact = [f"Tél. : {site.phone}"] if site.phone else []
-    contact += [f"Horaires : {site.opening_hours}"] if site.opening_hours else []
-    if contact:
-        left.append(_p(" · ".join(contact), styles.site))
+    details = [site.address_given] if site.address_given else []
+    details += [f"Tél. : {site.phone}"] if site.phone else []
+    details += [f"Horaires : {site.opening_hours}"] if site.opening_hours else []
+    if details:
+        left.append(_p(" · ".join(details), styles.site))
     right = [_p(f"Le {french_date(on)}", styles.site_right)]
     if options.counselor:
         right.append(_p(f"Votre contact : {options.counselor}", styles.site_right))
     if options.beneficiary_first_name:
         right.append(_p(f"Pour : {options.beneficiary_first_name}", styles.site_right))
     table = _table([[left, right]], [WIDTH * 0.68, WIDTH * 0.32])
-    return [table, HRFlowable(width="100%", thickness=2, color=BLUE, spaceBefore=2 * mm, spaceAfter=1 * mm)]
+    return [table, HRFlowable(width="100%", thickness=2, color=BLUE, spaceBefore=1 * mm, spaceAfter=1 * mm)]
 
 
-def _intro(result: SimulationResult, possible: list[AidResult]) -> str:
+def _intro(result: SimulationResult, possible: list[AidResult], options: HandoutOptions) -> str:
     month = month_label(result.month)
     if not possible:
-        return f"Le calcul n'a pas trouvé d'aide nouvelle pour {month} avec les informations données."
-    return (f"Voici les aides que vous pouvez demander pour {month}. Les montants sont estimés. "
-            "Le code carré ouvre le site de l'aide.")
+        text = f"Le calcul n'a pas trouvé d'aide nouvelle pour {month} avec les informations données."
+    else:
+        text = f"Vos aides possibles pour {month}."
+        monthly = sum(a.monthly_amount for a in possible)
+        if monthly:
+            text += f" <b>Total des aides possibles versées chaque mois : {euros(monthly)}</b> (estimation)."
+        text += " Le code carré ouvre le site."
+    text += " Ce n'est pas une décision : seul l'organisme qui verse l'aide décide, après votre demande."
+    if options.show_fiscal_income:
+        estimated = " (estimé)" if result.fiscal_income_estimated else ""
+        text += f" Revenu fiscal de référence utilisé : {euros(result.fiscal_reference_income)}{estimated}."
+    return text
 
 
 def _appointments_box(appointments: list[NextAppointment], styles: Styles) -> Table:
@@ -143,10 +150,8 @@ def _appointment(appointment: NextAppointment, styles: Styles) -> list:
     start = when(appointment.start)
     if appointment.at_desk:
         start += f" ({appointment.duration} minutes)"
-    with_whom = (f"{appointment.with_whom}, à France Services" if appointment.at_desk
-                 else appointment.with_whom)
-    rows = [_field("Quand", start, styles.body), _field("Où", appointment.place, styles.body),
-            _field("Avec", with_whom, styles.body)]
+    rows = [Paragraph(f"<b>Quand :</b> {escape(start)}, <b>avec</b> {escape(appointment.with_whom)}", styles.body),
+            _field("Où", appointment.place, styles.body)]
     if appointment.items_to_bring:
         rows.append(Paragraph(f"<b>À apporter :</b> {_inline_checklist(appointment.items_to_bring)}", styles.body))
     if appointment.note:
@@ -157,28 +162,60 @@ def _appointment(appointment: NextAppointment, styles: Styles) -> list:
 # ---------------------------------------------------------------- the person's version
 
 def _short_aids(content: HandoutContent, catalogue: Catalogue, styles: Styles) -> list:
+    """By whom to ask, each named once: the aids they handle with their amounts, the first
+    step and the papers. An aid paid without asking (AF, chèque énergie) sits with its
+    organism when the person asks it something else, else in a short list of its own.
+    Then the aids to check, a line each."""
     story: list = []
-    if content.possible:
-        infos = [catalogue.aid(a.aid_id) for a in content.possible]
-        shared = _shared_documents(infos)
-        story.append(Paragraph(f"Vos aides possibles ({len(content.possible)})", styles.section))
+    groups = _by_contact([(a, catalogue.aid(a.aid_id)) for a in content.possible])
+    to_ask = {contact: group for contact, group in groups.items() if _asked(group)}
+    if to_ask:
+        count = sum(len(_asked(group)) for group in to_ask.values())
+        shared = _shared_documents([_asked(group) for group in to_ask.values()])
+        story.append(Paragraph(f"Vos aides à demander ({count})", styles.section))
         if shared:
-            story.append(KeepTogether([Paragraph("Papiers à préparer (pour plusieurs aides)", styles.label),
-                                       _checklist_columns(shared, styles), Spacer(0, 2 * mm)]))
-        story += [_short_card(a, info, shared, styles) for a, info in zip(content.possible, infos)]
+            story.append(Paragraph(f"<b>Papiers pour toutes ces demandes :</b> {_inline_checklist(shared)}",
+                                   styles.body))
+        story += [_contact_block(contact, group, shared, styles) for contact, group in to_ask.items()]
+    automatic = [pair for contact, group in groups.items() if contact not in to_ask for pair in group]
+    if automatic:
+        story.append(Paragraph(f"Vos aides versées sans demande ({len(automatic)})", styles.section))
+        story.append(Paragraph("Si l'organisme connaît déjà votre situation, vous n'avez rien à faire.",
+                               styles.lead))
+        story += [Paragraph(f"<b>{escape(a.label)}</b> : {escape(amount_text(a))} ({escape(_contact(info))}).",
+                            styles.item) for a, info in automatic]
     if content.to_check:
         story.append(Paragraph(f"Aides à vérifier ({len(content.to_check)})", styles.section))
         story.append(Paragraph("Vous y avez peut-être droit. Demandez à :", styles.lead))
         story += [_to_check_line(a, catalogue.aid(a.aid_id), styles) for a in content.to_check]
-    if content.possible:
-        story += _who_to_contact(content.possible, catalogue, styles)
     return story
 
 
-def _shared_documents(infos: list[Aid]) -> list[str]:
-    """The papers at least two of the aids ask for, most asked first: printed once."""
-    counts = Counter(doc for info in infos for doc in dict.fromkeys(info.documents))
-    order = list(dict.fromkeys(doc for info in infos for doc in info.documents))
+def _automatic(info: Aid) -> bool:
+    """Paid without asking when the organism knows the situation (rules: how_to_apply.automatic)."""
+    return bool(info.how_to_apply.get("automatic"))
+
+
+def _asked(group: list[tuple[AidResult, Aid]]) -> list[Aid]:
+    """The aids of a group the person has to ask for."""
+    return [info for _, info in group if not _automatic(info)]
+
+
+def _contact(info: Aid) -> str:
+    return info.how_to_apply.get("contact") or info.institution
+
+
+def _by_contact(aids: list[tuple[AidResult, Aid]]) -> dict[str, list[tuple[AidResult, Aid]]]:
+    groups: dict[str, list[tuple[AidResult, Aid]]] = {}
+    for aid, info in aids:
+        groups.setdefault(_contact(info), []).append((aid, info))
+    return groups
+
+
+def _shared_documents(groups: list[list[Aid]]) -> list[str]:
+    """The papers at least two contacts ask for, most asked first: printed once, above them."""
+    counts = Counter(doc for group in groups for doc in dict.fromkeys(d for info in group for d in info.documents))
+    order = list(dict.fromkeys(doc for group in groups for info in group for doc in info.documents))
     return sorted((doc for doc in order if counts[doc] > 1), key=lambda doc: -counts[doc])
 
 
@@ -188,60 +225,51 @@ def _first_step(instructions: str) -> str:
     return match.group(1) if match else instructions.strip()
 
 
-def _title_row(aid: AidResult, width: float, styles: Styles) -> Table:
+def _amount_row(aid: AidResult, width: float, label_style, styles: Styles, note: str = "") -> Table:
+    """The aid's name (and a note after it) beside its amount."""
     amount = amount_text(aid) if aid.amount is not None or aid.eligible else "à vérifier"
     # The amount takes the room it needs on one line; the name wraps in the rest.
     amount_width = min(stringWidth(amount, styles.amount.fontName, styles.amount.fontSize) + 8, width * 0.5)
-    return _table([[_p(aid.label, styles.aid), _p(amount, styles.amount)]], [width - amount_width, amount_width])
+    name = Paragraph(escape(aid.label) + (f" <b>({note})</b>" if note else ""), label_style)
+    return _table([[name, _p(amount, styles.amount)]], [width - amount_width, amount_width])
 
 
-def _short_card(aid: AidResult, info: Aid, shared: list[str], styles: Styles) -> Table:
-    """Name and amount, the first step, the papers this aid alone needs, the short address;
-    the QR code beside them."""
-    how = info.how_to_apply
-    online = how.get("online")
-    text_width = WIDTH - (QR_COLUMN if online else 0) - INDENT
-    step = escape(_first_step(how["instructions"]))
-    if online:
-        step += f" <b>Site :</b> {_link(online)}"
-    left = [_title_row(aid, text_width, styles), Paragraph(step, styles.body)]
-    extra = [doc for doc in info.documents if doc not in shared]
-    if aid.eligible and extra:
+def _contact_block(contact: str, group: list[tuple[AidResult, Aid]], shared: list[str], styles: Styles) -> Table:
+    """Whom to ask and their site, the aids they handle with their amounts, the first step
+    and the papers only they ask for; the QR code of the first address beside. An aid
+    they pay without asking says so, and adds no step or paper."""
+    by_name: dict[str, str] = {}  # one link per site as the person reads it: caf.fr once
+    for _, info in group:
+        if info.how_to_apply.get("online"):
+            by_name.setdefault(display_url(info.how_to_apply["online"]), info.how_to_apply["online"])
+    sites = list(by_name.values())
+    text_width = WIDTH - (QR_COLUMN if sites else 0) - INDENT
+    heading = escape(contact) + "".join(f" · {_link(url)}" for url in sites)
+    left = [Paragraph(heading, styles.contact)]
+    left += [_amount_row(aid, text_width, styles.body, styles, AUTOMATIC if _automatic(info) else "")
+             for aid, info in group]
+    asked = _asked(group)
+    steps = dict.fromkeys(_first_step(info.how_to_apply["instructions"]) for info in asked)
+    left.append(Paragraph(f"<b>À faire :</b> {escape(' '.join(steps))}", styles.body))
+    extra = list(dict.fromkeys(doc for info in asked for doc in info.documents if doc not in shared))
+    if extra:
         label = "Papiers en plus" if shared else "Papiers"
         left.append(Paragraph(f"<b>{label} :</b> {_inline_checklist(extra)}", styles.body))
-    row = [left, QRFlowable(online, QR_SIZE)] if online else [left]
-    widths = [text_width, QR_COLUMN] if online else [text_width]
+    row = [left, QRFlowable(sites[0], QR_SIZE)] if sites else [left]
+    widths = [text_width, QR_COLUMN] if sites else [text_width]
     return _table([row], widths, ("LINEABOVE", (0, 0), (-1, 0), 1.5, BLUE),
                   ("LEFTPADDING", (0, 0), (0, 0), INDENT), ("LEFTPADDING", (1, 0), (1, 0), 3 * mm),
-                  ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 5))
+                  ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3))
 
 
 def _to_check_line(aid: AidResult, info: Aid, styles: Styles) -> Paragraph:
     amount = f" ({escape(amount_text(aid))})" if aid.amount is not None else ""
-    contact = info.how_to_apply.get("contact") or info.institution
-    return Paragraph(f"{CHECKBOX}\u00a0<b>{escape(aid.label)}</b>{amount} : {escape(contact)}.", styles.item)
-
-
-def _who_to_contact(possible: list[AidResult], catalogue: Catalogue, styles: Styles) -> list:
-    """Each contact once, with the aids it handles."""
-    groups: dict[str, list[str]] = {}
-    for aid in possible:
-        info = catalogue.aid(aid.aid_id)
-        groups.setdefault(info.how_to_apply.get("contact") or info.institution, []).append(info.label)
-    lines = [Paragraph(f"<b>{escape(contact)}</b> : {escape(', '.join(labels))}.", styles.item)
-             for contact, labels in groups.items()]
-    return [Paragraph("Qui contacter", styles.section), *lines]
+    return Paragraph(f"{CHECKBOX}\u00a0<b>{escape(aid.label)}</b>{amount} : {escape(_contact(info))}.", styles.item)
 
 
 def _inline_checklist(items) -> str:
     """☐ items on running lines: a box never parts from its item's first word."""
     return " &nbsp; ".join(f"{CHECKBOX}\u00a0{escape(item)}" for item in items)
-
-
-def _checklist_columns(items: list[str], styles: Styles) -> Table:
-    half = (len(items) + 1) // 2
-    columns = [_checklist(items[:half], styles), _checklist(items[half:], styles)]
-    return _table([columns], [WIDTH / 2, WIDTH / 2], ("RIGHTPADDING", (0, 0), (0, 0), 6))
 
 
 # ---------------------------------------------------------------- the counselor's full version
@@ -262,7 +290,7 @@ def _full_aids(content: HandoutContent, catalogue: Catalogue, styles: Styles) ->
 def _full_card(aid: AidResult, info: Aid, styles: Styles) -> KeepTogether:
     """One aid in full, kept on one page: title and amount, what it is and how to apply
     beside the QR code, then the checklists at full width, then who to contact."""
-    head = _table([[_title_row(aid, WIDTH - 2 * INDENT, styles)]], [WIDTH],
+    head = _table([[_amount_row(aid, WIDTH - 2 * INDENT, styles.aid, styles)]], [WIDTH],
                   ("BACKGROUND", (0, 0), (-1, -1), TINT), ("LINEABOVE", (0, 0), (-1, 0), 1.5, BLUE),
                   ("LEFTPADDING", (0, 0), (-1, -1), INDENT), ("RIGHTPADDING", (0, 0), (-1, -1), INDENT),
                   ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 4))
@@ -296,22 +324,6 @@ def _checklist(items, styles: Styles) -> list[Paragraph]:
 
 
 # ---------------------------------------------------------------- both versions
-
-def _notice(result: SimulationResult, options: HandoutOptions, on: date, styles: Styles) -> KeepTogether:
-    rows = [
-        Paragraph("À savoir", styles.label),
-        _p(f"Ces montants sont des estimations. Ils ont été calculés le {french_date(on)} pour "
-           f"{month_label(result.month)}, avec les règles d'openfisca-france version "
-           f"{result.openfisca_france_version}.", styles.body),
-        _p("Ce n'est pas une décision. Seul l'organisme qui verse l'aide décide, après votre demande.",
-           styles.body),
-    ]
-    if options.show_fiscal_income:
-        estimated = " (estimé)" if result.fiscal_income_estimated else ""
-        rows.append(_p(f"Revenu fiscal de référence utilisé : {euros(result.fiscal_reference_income)}{estimated}.",
-                       styles.body))
-    return KeepTogether([_boxed(rows, RULE)])
-
 
 def _boxed(flowables: list, border, *commands: tuple) -> Table:
     return _table([[flowables]], [WIDTH], ("BOX", (0, 0), (-1, -1), 1.5, border),

@@ -30,20 +30,20 @@ class Styles:
     site: ParagraphStyle
     lead: ParagraphStyle
     site_right: ParagraphStyle
-    total: ParagraphStyle
     box_title: ParagraphStyle
+    contact: ParagraphStyle
 
 
 def handout_styles() -> Styles:
     regular, bold = register_fonts()
-    body = ParagraphStyle("body", fontName=regular, fontSize=BODY_SIZE, leading=17, textColor=black,
+    body = ParagraphStyle("body", fontName=regular, fontSize=BODY_SIZE, leading=16.5, textColor=black,
                           spaceAfter=1)
     return Styles(
         title=ParagraphStyle("title", parent=body, fontName=bold, fontSize=22, leading=26, textColor=BLUE,
                              spaceBefore=2, spaceAfter=3),
         # keepWithNext: a section title never ends a page alone.
-        section=ParagraphStyle("section", parent=body, fontName=bold, fontSize=18, leading=22, textColor=BLUE,
-                               spaceBefore=9, spaceAfter=3, keepWithNext=1),
+        section=ParagraphStyle("section", parent=body, fontName=bold, fontSize=18, leading=21, textColor=BLUE,
+                               spaceBefore=6, spaceAfter=2, keepWithNext=1),
         aid=ParagraphStyle("aid", parent=body, fontName=bold, fontSize=15, leading=18, spaceAfter=0),
         amount=ParagraphStyle("amount", parent=body, fontName=bold, fontSize=15, leading=18, alignment=TA_RIGHT,
                               spaceAfter=0),
@@ -56,6 +56,7 @@ def handout_styles() -> Styles:
         lead=ParagraphStyle("lead", parent=body, keepWithNext=1),
         box_title=ParagraphStyle("box_title", parent=body, fontName=bold, fontSize=16, leading=20, textColor=BLUE,
                                  spaceAfter=1),
+        contact=ParagraphStyle("contact", parent=body, fontName=bold, fontSize=16, leading=19, textColor=BLUE,
+                               spaceAfter=1),
         site_right=ParagraphStyle("site_right", parent=body, alignment=TA_RIGHT, spaceAfter=0),
-        total=ParagraphStyle("total", parent=body, spaceBefore=4),
     )
