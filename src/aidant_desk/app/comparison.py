@@ -32,6 +32,9 @@ class ComparisonView(QWidget):
         self.inputs_box = QWidget()
         self.inputs = QFormLayout(self.inputs_box)
         self.fields: dict[str, QWidget] = {}
+        # A blank field keeps the dossier's value (the transformations take None as « unchanged »).
+        self.blank_means = QLabel("Un champ laissé vide ne change rien : le dossier garde sa valeur actuelle.")
+        self.blank_means.setWordWrap(True)
         self.summary = QLabel("Choisissez un événement et indiquez ce qui change.")
         self.summary.setWordWrap(True)
         self.table = QTableWidget(0, 4)
@@ -44,6 +47,7 @@ class ComparisonView(QWidget):
         top.addRow("Événement", self.event_combo)
         layout.addLayout(top)
         layout.addWidget(self.inputs_box)
+        layout.addWidget(self.blank_means)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
         self.comparison: Comparison | None = None
@@ -68,6 +72,7 @@ class ComparisonView(QWidget):
             self.inputs.addRow(change["label"], widget)
         if not event.changes:
             self.inputs.addRow(QLabel("Rien à saisir : la colonne « après » compte l'événement comme arrivé."))
+        self.blank_means.setVisible(bool(event.changes))
         self.requested.emit()
 
     def _input_for(self, field: str, label: str, help_text: str) -> QWidget:
@@ -79,6 +84,7 @@ class ComparisonView(QWidget):
             widget.currentIndexChanged.connect(lambda *_: self.requested.emit())
         else:
             widget = AmountEdit(label, help_text)
+            widget.setPlaceholderText("inchangé")
             widget.editingFinished.connect(lambda *_: self.requested.emit())
         return widget
 
@@ -100,8 +106,8 @@ class ComparisonView(QWidget):
         for row, change in enumerate(changes):
             cells = [
                 change.label,
-                self._amount(change.before, change.before_status),
-                self._amount(change.after, change.after_status),
+                self._amount(change.before, change.before_status, change.unit),
+                self._amount(change.after, change.after_status, change.unit),
                 ("+" if change.difference > 0 else "") + euros(change.difference) if change.difference else "",
             ]
             for col, text in enumerate(cells):
@@ -112,14 +118,16 @@ class ComparisonView(QWidget):
                 self.table.setItem(row, col, item)
         diff = comparison.monthly_difference
         sign = "+" if diff > 0 else ""
+        # The resources too: aids that rise after a job loss are not money gained.
         self.summary.setText(
             f"Aides mensuelles : {euros(comparison.before.monthly_total)} avant, "
             f"{euros(comparison.after.monthly_total)} après ({sign}{euros(diff)} par mois). "
-            f"{len(changes)} aide(s) changent."
+            f"Ressources du mois, aides à part : {euros(comparison.resources_before)} avant, "
+            f"{euros(comparison.resources_after)} après. {len(changes)} aide(s) changent."
         )
 
     @staticmethod
-    def _amount(amount: float, status: str) -> str:
+    def _amount(amount: float, status: str, unit: str) -> str:
         if status == "eligible" and amount:
-            return euros(amount)
+            return f"participation {euros(amount)}" if unit == "participation" else euros(amount)
         return STATUS_LABELS[status]

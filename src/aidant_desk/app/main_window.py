@@ -124,7 +124,7 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.results, "Droits")
         self.tabs.addTab(self.comparison, "Avant / après")
-        self.tabs.addTab(self.earnings, "Et si vous reprenez un emploi ?")
+        self.tabs.addTab(self.earnings, "Et si le salaire change ?")
         self.tabs.addTab(self.agenda_panel, "Rendez-vous")
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(scroll)
@@ -156,6 +156,7 @@ class MainWindow(QMainWindow):
         self.form.changed.connect(self.dossier_changed)
         self.results.print_button.clicked.connect(self.open_handout)
         self.comparison.requested.connect(self.request_comparison)
+        self.earnings.requested.connect(self.request_tab_work)
         self.tabs.currentChanged.connect(lambda _: self.request_tab_work())
         engine.ready.connect(self.engine_ready)
         engine.failed.connect(self.engine_failed)
@@ -338,7 +339,8 @@ class MainWindow(QMainWindow):
         if self.tabs.currentWidget() is self.comparison:
             self.request_comparison()
         elif self.tabs.currentWidget() is self.earnings:
-            self.engine.submit(Ladder(self.dossier), self.earnings.set_ladder, self.earnings.cliffs.setText, self)
+            self.engine.submit(Ladder(self.dossier, self.earnings.chosen()), self.earnings.set_ladder,
+                               self.earnings.cliffs.setText, self)
 
     def request_comparison(self) -> None:
         if self.dossier is None or not self.engine.is_ready:

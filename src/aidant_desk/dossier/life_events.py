@@ -4,7 +4,8 @@ Every scenario of a comparison is computed in one vectorised simulation, at the 
 simulated month M. So "after" describes the household as if the event had already
 happened and the situation had settled: three months after a job loss (the RSA and
 prime d'activité look back three months), a baby already born, a move already made.
-Each change field of rules/life_events/*.yaml is a keyword argument here.
+Each change field of rules/life_events/*.yaml is a keyword argument here; a field left
+blank (None) keeps what the dossier says: the person's allowance, pension or rate as it is.
 """
 from __future__ import annotations
 
@@ -76,23 +77,29 @@ def birth(dossier: Dossier, month: str) -> Dossier:
     return dossier.replace(people=people)
 
 
-def job_loss(dossier: Dossier, month: str, unemployment_benefit: float = 0.0) -> Dossier:
+def _set_if_given(dossier: Dossier, person_id: str, rtype: str, amount: float | None,
+                  month: str) -> tuple[Resource, ...]:
+    """_set_recent, or the resources unchanged when the field was left blank."""
+    return dossier.resources if amount is None else _set_recent(dossier, person_id, rtype, amount, month)
+
+
+def job_loss(dossier: Dossier, month: str, unemployment_benefit: float | None = None) -> Dossier:
     applicant = dossier.applicant.id
     d = dossier.replace(resources=_stop(dossier, applicant, "wages", month))
-    d = d.replace(resources=_set_recent(d, applicant, "unemployment", unemployment_benefit, month))
+    d = d.replace(resources=_set_if_given(d, applicant, "unemployment", unemployment_benefit, month))
     return d.replace(people=_applicant(d, activity="job_seeker"))
 
 
-def retirement(dossier: Dossier, month: str, pension: float = 0.0) -> Dossier:
+def retirement(dossier: Dossier, month: str, pension: float | None = None) -> Dossier:
     applicant = dossier.applicant.id
     d = dossier
     for rtype in ("wages", "unemployment", "self_employment"):
         d = d.replace(resources=_stop(d, applicant, rtype, month))
-    d = d.replace(resources=_set_recent(d, applicant, "pension", pension, month))
+    d = d.replace(resources=_set_if_given(d, applicant, "pension", pension, month))
     return d.replace(people=_applicant(d, activity="retired"))
 
 
-def separation(dossier: Dossier, month: str, alimony: float = 0.0) -> Dossier:
+def separation(dossier: Dossier, month: str, alimony: float | None = None) -> Dossier:
     """The spouse leaves with their resources; the applicant keeps the children."""
     spouse = dossier.spouse
     if spouse is None:
@@ -104,17 +111,20 @@ def separation(dossier: Dossier, month: str, alimony: float = 0.0) -> Dossier:
         recently_separated=True,
         fiscal_reference_income=None,  # the notice was the couple's: estimate again
     )
-    return d.replace(resources=_set_recent(d, d.applicant.id, "alimony", alimony, month))
+    return d.replace(resources=_set_if_given(d, d.applicant.id, "alimony", alimony, month))
 
 
-def disability(dossier: Dossier, month: str, rate: float = 80.0) -> Dossier:
+def disability(dossier: Dossier, month: str, rate: float | None = None) -> Dossier:
+    if rate is None:
+        return dossier
     return dossier.replace(people=_applicant(dossier, disability_rate=float(rate)))
 
 
-def studies(dossier: Dossier, month: str, grant: float = 0.0) -> Dossier:
+def studies(dossier: Dossier, month: str, grant: float | None = None) -> Dossier:
+    student_grant = dossier.applicant.student_grant if grant is None else grant > 0
     d = dossier.replace(people=_applicant(dossier, activity="student", school_level="superieur",
-                                          student_grant=grant > 0))
-    return d.replace(resources=_set_recent(d, d.applicant.id, "grant", grant, month))
+                                          student_grant=student_grant))
+    return d.replace(resources=_set_if_given(d, d.applicant.id, "grant", grant, month))
 
 
 def payment_trouble(dossier: Dossier, month: str, applicant_wages: float | None = None) -> Dossier:

@@ -21,10 +21,12 @@ class AidChange:
     after: float
     before_status: str
     after_status: str
+    unit: str = "euros"  # "participation": what the person pays (CSS), not an aid received
 
     @property
     def difference(self) -> float:
-        return round(self.after - self.before, 2)
+        """Money received more (or less) each time; none for a participation."""
+        return round(self.after - self.before, 2) if self.unit == "euros" else 0.0
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,8 @@ class Comparison:
     event_id: str
     before: SimulationResult
     after: SimulationResult
+    resources_before: float = 0.0  # the household's resources of the month as typed, aids aside
+    resources_after: float = 0.0
 
     @property
     def changes(self) -> list[AidChange]:
@@ -40,7 +44,7 @@ class Comparison:
         for b, a in zip(self.before.aids, self.after.aids):
             before, after = b.amount or 0.0, a.amount or 0.0
             if b.status != a.status or abs(after - before) >= 0.01:
-                out.append(AidChange(b.aid_id, b.label, before, after, b.status, a.status))
+                out.append(AidChange(b.aid_id, b.label, before, after, b.status, a.status, b.unit))
         return out
 
     @property
@@ -50,9 +54,12 @@ class Comparison:
 
 def compare_event(engine: Engine, dossier: Dossier, event_id: str, changes: dict) -> Comparison:
     """The dossier before and after the life event, in its month."""
-    after = apply_event(dossier, event_id, dossier.month, changes)
-    before_result, after_result = engine.scenarios(dossier, [after.with_month(dossier.month)])
-    return Comparison(event_id, before_result, after_result)
+    month = dossier.month
+    after = apply_event(dossier, event_id, month, changes).with_month(month)
+    before_result, after_result = engine.scenarios(dossier, [after])
+    return Comparison(event_id, before_result, after_result,
+                      resources_before=round(sum(r.amount(month) for r in dossier.resources), 2),
+                      resources_after=round(sum(r.amount(month) for r in after.resources), 2))
 
 
 @dataclass(frozen=True)
@@ -74,48 +81,71 @@ class Cliff:
 class EarningsLadder:
     month: str
     smic_net: float
-    points: tuple[LadderPoint, ...]
+    points: tuple[LadderPoint, ...]  # 0 to 2 SMIC
     cliffs: tuple[Cliff, ...]
+    current: LadderPoint  # at the applicant's wages today
+    working: bool  # the applicant earns wages today
+    labels: dict  # aid id -> label, for the aids on any point
+    chosen: LadderPoint | None = None  # at the wages the counselor typed (« si le salaire passe à »)
 
 
 def smic_net_monthly(month: str) -> float:
     """Net monthly wage of a full-time job at the SMIC, computed by openfisca-france."""
+    smic = tax_benefit_system().parameters(month + "-01").marche_travail.salaire_minimum.smic
+    return net_wage(month, round(smic.smic_b_horaire * smic.nb_heures_travail_mensuel, 2))
+
+
+def net_wage(month: str, gross: float) -> float:
+    """The net of a gross monthly wage, computed by openfisca-france."""
     from openfisca_core.simulation_builder import SimulationBuilder
 
-    tbs = tax_benefit_system()
-    smic = tbs.parameters(month + "-01").marche_travail.salaire_minimum.smic
-    hourly, hours = smic.smic_b_horaire, smic.nb_heures_travail_mensuel
-    simulation = SimulationBuilder().build_from_entities(tbs, {
-        "individus": {"x": {"salaire_de_base": {month: round(hourly * hours, 2)}, "date_naissance": {"ETERNITY": "1980-01-01"}}},
+    simulation = SimulationBuilder().build_from_entities(tax_benefit_system(), {
+        "individus": {"x": {"salaire_de_base": {month: gross}, "date_naissance": {"ETERNITY": "1980-01-01"}}},
     })
     return round(float(simulation.calculate("salaire_net", month)[0]), 2)
 
 
-def earnings_ladder(engine: Engine, dossier: Dossier, steps: int = LADDER_STEPS) -> EarningsLadder:
-    """Aids and disposable income as the applicant's wages go from 0 to 2 SMIC,
-    the same wages over the 13 months (a settled job), in the dossier's month."""
+def current_wages(dossier: Dossier) -> float:
+    """The applicant's net wages in the dossier's month (a gross amount converted by openfisca)."""
+    month, applicant = dossier.month, dossier.applicant.id
+    total = 0.0
+    for r in dossier.resources:
+        if r.person == applicant and r.type == "wages" and r.amount(month):
+            total += net_wage(month, r.amount(month)) if r.basis == "gross" else r.amount(month)
+    return round(total, 2)
+
+
+def earnings_ladder(engine: Engine, dossier: Dossier, steps: int = LADDER_STEPS,
+                    chosen: float | None = None) -> EarningsLadder:
+    """Aids and disposable income as the applicant's wages go from 0 to 2 SMIC, the same
+    wages over the 13 months (a settled job), in the dossier's month; and at today's
+    wages and at `chosen` wages, in the same vectorised run."""
     month = dossier.month
     smic = smic_net_monthly(month)
     applicant = dossier.applicant.id
     others = tuple(r for r in dossier.resources if not (r.person == applicant and r.type == "wages"))
     other_income = sum(r.amount(month) for r in others)
+    today = current_wages(dossier)
     levels = [round(SMIC_MULTIPLE * smic * i / (steps - 1), 2) for i in range(steps)]
+    extra = [today] + ([round(chosen, 2)] if chosen is not None else [])
     variants = []
-    for wage in levels:
+    for wage in levels + extra:
         wages = (Resource(person=applicant, type="wages", same_every_month=wage),) if wage else ()
         people = tuple(replace(p, activity="employed") if p.id == applicant and wage else p for p in dossier.people)
         variants.append(dossier.replace(resources=others + wages, people=people))
     results = engine.batch(variants)
     points = []
-    for wage, result in zip(levels, results):
+    for wage, result in zip(levels + extra, results):
         per_aid = {a.aid_id: a.monthly_amount for a in result.aids if a.monthly_amount}
         total = round(sum(per_aid.values()), 2)
         points.append(LadderPoint(wage, total, round(wage + other_income + total, 2), per_aid))
+    grid = points[:steps]
     cliffs = [
-        Cliff(aid_id, results[i].aid(aid_id).label, points[i].earnings)
-        for i in range(1, len(points))
-        for aid_id in points[i - 1].per_aid
-        if aid_id not in points[i].per_aid
+        Cliff(aid_id, results[i].aid(aid_id).label, grid[i].earnings)
+        for i in range(1, len(grid))
+        for aid_id in grid[i - 1].per_aid
+        if aid_id not in grid[i].per_aid
     ]
-    return EarningsLadder(month, smic, tuple(points), tuple(cliffs))
-
+    labels = {a.aid_id: a.label for result in results for a in result.aids if a.monthly_amount}
+    return EarningsLadder(month, smic, tuple(grid), tuple(cliffs), current=points[steps], working=today > 0,
+                          labels=labels, chosen=points[steps + 1] if chosen is not None else None)

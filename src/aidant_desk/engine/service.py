@@ -38,14 +38,15 @@ class Compare:
 
 @dataclass(frozen=True)
 class Ladder:
-    """Aids as the applicant's wages rise (the earnings chart)."""
+    """Aids as the applicant's wages rise (the earnings chart), and at `chosen` wages."""
 
     dossier: Dossier
+    chosen: float | None = None
 
     def run(self, engine):
         from .scenarios import earnings_ladder
 
-        return earnings_ladder(engine, self.dossier)
+        return earnings_ladder(engine, self.dossier, chosen=self.chosen)
 
 
 @dataclass(frozen=True)
