@@ -708,3 +708,32 @@ def test_the_first_start_asks_for_the_site_address_and_never_prints_the_placehol
     assert dialog.save()
     assert not desk.start.site_banner.isVisibleTo(desk)
     assert desk.desk.site().place.endswith("5 place de la Gare, 69002 Lyon")
+
+
+def test_how_an_amount_is_computed_opens_from_the_results(qtbot, window):
+    from PySide6.QtWidgets import QLabel
+
+    from aidant_desk.app.results_panel import EXPLAIN_LINK
+
+    window.load_dossier(example("parent_isole_deux_enfants"))
+    result = wait_result(qtbot, window)
+    links = []
+    for i in range(window.results.tree.topLevelItemCount()):
+        group = window.results.tree.topLevelItem(i)
+        for j in range(group.childCount()):
+            item = group.child(j)
+            label = window.results.tree.itemWidget(item.child(0), 0) if item.childCount() else None
+            if isinstance(label, QLabel) and EXPLAIN_LINK in label.text():
+                links.append(item.data(0, Qt.ItemDataRole.UserRole))
+    # Every explained money benefit of this dossier offers it, and only those.
+    assert sorted(links) == sorted(a.aid_id for a in result.eligible if a.amount and a.aid_id in
+                                   ("rsa", "ppa", "aide_logement"))
+    assert "aide_logement" in links
+    window.results.explain_requested.emit("aide_logement")
+    qtbot.waitUntil(lambda: getattr(window, "explanation_dialog", None) is not None, timeout=ENGINE_TIMEOUT_MS)
+    dialog = window.explanation_dialog
+    assert dialog.isVisible() and dialog.explanation.aid_id == "aide_logement"
+    amount = result.aid("aide_logement").amount
+    assert dialog.explanation.total() == pytest.approx(amount, abs=0.01)
+    shown = dialog.table.text().replace("\u202f", " ").replace("\u00a0", " ")
+    assert f"{amount:,.2f}".replace(",", " ").replace(".", ",") in shown  # the result line, in French figures

@@ -22,12 +22,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..desk import (Catalogue, Compare, Desk, Dossier, InvalidData, Ladder, Simulate, StoreError, current_month,
+from ..desk import (Catalogue, Compare, Desk, Dossier, Explain, InvalidData, Ladder, Simulate, StoreError, current_month,
                     is_month, month_label)
 from .agenda_panel import AgendaPanel
 from .chart import EarningsView
 from .comparison import ComparisonView
 from .engine_client import EngineClient
+from .explanation_dialog import ExplanationDialog
 from .form import SECTIONS, DossierForm
 from .handout_dialog import HandoutDialog
 from .results_panel import ResultsPanel
@@ -155,6 +156,7 @@ class MainWindow(QMainWindow):
         self.start.settings_requested.connect(self.open_settings)
         self.form.changed.connect(self.dossier_changed)
         self.results.print_button.clicked.connect(self.open_handout)
+        self.results.explain_requested.connect(self.explain)
         self.comparison.requested.connect(self.request_comparison)
         self.earnings.requested.connect(self.request_tab_work)
         self.tabs.currentChanged.connect(lambda _: self.request_tab_work())
@@ -341,6 +343,17 @@ class MainWindow(QMainWindow):
         elif self.tabs.currentWidget() is self.earnings:
             self.engine.submit(Ladder(self.dossier, self.earnings.chosen()), self.earnings.set_ladder,
                                self.earnings.cliffs.setText, self)
+
+    def explain(self, aid_id: str) -> None:
+        """« Comment ce montant est calculé », computed in the engine's process."""
+        if self.dossier is None or not self.engine.is_ready:
+            return
+        self.engine.submit(Explain(self.dossier, aid_id), self._show_explanation,
+                           lambda text: QMessageBox.information(self, "Comment ce montant est calculé", text), self)
+
+    def _show_explanation(self, explanation) -> None:
+        self.explanation_dialog = ExplanationDialog(explanation, self)
+        self.explanation_dialog.show()
 
     def request_comparison(self) -> None:
         if self.dossier is None or not self.engine.is_ready:

@@ -2,13 +2,13 @@
 aids not open with their reason."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QHBoxLayout, QHeaderView, QLabel, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
-from ..desk import SimulationResult, amount_text, euros
+from ..desk import EXPLAINED, SimulationResult, amount_text, euros
 from .widgets import describe
 
 GROUPS = (
@@ -32,7 +32,12 @@ def group_of(aid) -> str:
     return aid.status
 
 
+EXPLAIN_LINK = "Comment ce montant est calculé"
+
+
 class ResultsPanel(QWidget):
+    explain_requested = Signal(str)  # aid id: show how its amount is computed
+
     def __init__(self, parent=None):
         super().__init__(parent)
         self.summary = QLabel("Les résultats s'affichent ici dès que le dossier est complet.")
@@ -117,10 +122,13 @@ class ResultsPanel(QWidget):
         text = aid.reason
         if aid.to_confirm:
             text += "<br><i>À confirmer : " + " ; ".join(aid.to_confirm) + "</i>"
+        if aid.eligible and aid.amount and aid.aid_id in EXPLAINED:
+            text += f" <a href='{aid.aid_id}'>{EXPLAIN_LINK}</a>"
         line = QTreeWidgetItem(item)
         line.setFirstColumnSpanned(True)
         label = QLabel(text)
         label.setWordWrap(True)
+        label.linkActivated.connect(self.explain_requested.emit)
         label.setStyleSheet("color: #444; padding-left: 4px;")
         self.tree.setItemWidget(line, 0, label)
 

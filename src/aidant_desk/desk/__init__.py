@@ -12,11 +12,11 @@ from ..catalogue.visibility import condition_holds, relevant_questions
 from ..dossier import (FORMAT_VERSION, GROSS_TYPES, HISTORY_MONTHS, Dossier, InvalidData, Person, add_months,
                        current_month, is_month, month_label, window)
 from ..dossier.migration import upgrade
-from ..engine.explain import Explanation, explanation_text
+from ..engine.explain import DETAIL, EXPLAINED, RESULT, Explanation, explanation_rows, explanation_text
 from ..engine.results import STATUS_LABELS, SimulationResult
 from ..engine.scenarios import Comparison, EarningsLadder
 from ..engine.service import Answer as EngineAnswer
-from ..engine.service import Compare, Ladder, Ready as EngineReady, Refusal as EngineRefusal
+from ..engine.service import Compare, Explain, Ladder, Ready as EngineReady, Refusal as EngineRefusal
 from ..engine.service import Request as EngineRequest
 from ..engine.service import Simulate, Stop as EngineStop, serve as serve_engine
 from ..formatting import clock, euros, long_date, number, when
@@ -36,7 +36,7 @@ __all__ = [
     # the use cases
     "Desk", "DeskSettings", "Handout", "BuildHandout", "check_rules", "export_rules",
     # the engine process and its typed messages
-    "serve_engine", "EngineRequest", "Simulate", "Compare", "Ladder", "EngineStop", "EngineReady", "EngineAnswer",
+    "serve_engine", "EngineRequest", "Simulate", "Compare", "Explain", "Ladder", "EngineStop", "EngineReady", "EngineAnswer",
     "EngineRefusal",
     # dossiers, months and the catalogue
     "Dossier", "Person", "InvalidData", "FORMAT_VERSION", "GROSS_TYPES", "HISTORY_MONTHS", "add_months", "window",
@@ -46,7 +46,7 @@ __all__ = [
     "ACTIVITIES", "AMOUNT_BASES", "COUPLE", "HOUSING_STATUS", "NOTICE_INCOMES", "RESOURCE_TYPES", "ROLES",
     "SCHOOL_LEVELS", "SELF_EMPLOYMENT_KINDS", "clock", "euros", "long_date", "number", "when",
     # results and the handout
-    "SimulationResult", "STATUS_LABELS", "Explanation", "explanation_text", "Comparison", "EarningsLadder", "amount_text", "results_table",
+    "SimulationResult", "STATUS_LABELS", "EXPLAINED", "Explanation", "explanation_rows", "explanation_text", "DETAIL", "RESULT", "Comparison", "EarningsLadder", "amount_text", "results_table",
     "HandoutOptions", "select_aids", "SiteSettings",
     # the agenda, the store and sync
     "PARIS", "PARTNERS", "Agenda", "AgendaError", "AgendaSettings", "Appointment", "export_ics", "paris_time",

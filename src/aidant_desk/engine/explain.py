@@ -63,19 +63,39 @@ class Explanation:
                 "lines": [{**asdict(line), "counts": line.counts} for line in self.lines]}
 
 
+@dataclass(frozen=True)
+class Row:
+    """A line as it is read: its sign, label and amount in words and figures."""
+
+    sign: str  # "+", "−", "=" for the result, "" for a detail
+    label: str
+    amount: str
+    role: str
+
+
+def explanation_rows(explanation: Explanation) -> list[Row]:
+    """The lines to show, for the terminal and the app alike."""
+    rows = []
+    for line in explanation.lines:
+        if line.role == RESULT:
+            rows.append(Row("=", line.label, euros(line.amount), line.role))
+        elif line.role == DETAIL:
+            rows.append(Row("", line.label, f"({euros(line.amount)})", line.role))
+        else:
+            sign = "−" if line.amount < 0 or (line.sign < 0 and not line.amount) else "+"
+            rows.append(Row(sign, line.label, euros(abs(line.amount)), line.role))
+    return rows
+
+
 def explanation_text(explanation: Explanation) -> str:
     """For the terminal: one line per step, details indented, the result last."""
     width = max(len(line.label) for line in explanation.lines) + 8
     out = [explanation.title, ""]
-    for line in explanation.lines:
-        if line.role == RESULT:
+    for row in explanation_rows(explanation):
+        if row.role == RESULT:
             out.append("-" * (width + 14))
-            out.append(f"{'= ' + line.label:<{width}}{euros(line.amount):>14}")
-        elif line.role == DETAIL:
-            out.append(f"{'    · ' + line.label:<{width}}{'(' + euros(line.amount) + ')':>14}")
-        else:
-            sign = "−" if line.amount < 0 or (line.sign < 0 and not line.amount) else "+"
-            out.append(f"{sign + ' ' + line.label:<{width}}{euros(abs(line.amount)):>14}")
+        lead = "    · " if row.role == DETAIL else row.sign + " "
+        out.append(f"{lead + row.label:<{width}}{row.amount:>14}")
     return "\n".join(out)
 
 

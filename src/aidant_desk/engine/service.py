@@ -50,6 +50,19 @@ class Ladder:
 
 
 @dataclass(frozen=True)
+class Explain:
+    """« Comment ce montant est calculé » for one money benefit of the dossier."""
+
+    dossier: Dossier
+    aid_id: str
+
+    def run(self, engine):
+        from .explain import explain
+
+        return explain(engine, self.dossier, self.aid_id)
+
+
+@dataclass(frozen=True)
 class Stop:
     """Ends the worker."""
 
@@ -73,7 +86,7 @@ class Refusal:
     message: str
 
 
-Request = Simulate | Compare | Ladder
+Request = Simulate | Compare | Ladder | Explain
 COMPUTATION_FAILED = "Le calcul a échoué pour ce dossier. Vérifiez les montants saisis ; rien n'est perdu."
 
 
