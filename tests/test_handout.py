@@ -178,7 +178,7 @@ def test_each_page_ends_with_its_footer(hand_made):
     pages = reader(hand_made[1]).pages
     for number, page in enumerate(pages, start=1):
         assert flat(page.extract_text()).strip().endswith(
-            f"France Services de Lille Moulins · récapitulatif du 28/11/2026 · openfisca-france 176.1.8 "
+            f"France Services de Lille Moulins · 28/11/2026 · openfisca-france 176.1.8 "
             f"Page {number} sur {len(pages)}")
 
 
@@ -191,7 +191,7 @@ def test_amounts_never_break_across_lines(hand_made):
 
 def test_the_monthly_total_counts_new_monthly_aids_only(hand_made):
     # 1234.56 + 254 + 335.70 + 298.75 + 55.58 by hand; RSA is already received.
-    assert "Total des aides possibles versées chaque mois : 2 178,59 €" in flat(pdf_text(hand_made[1]))
+    assert "Pour novembre 2026, vos aides possibles font 2 178,59 € par mois en tout." in flat(pdf_text(hand_made[1]))
 
 
 def test_aids_to_check_are_a_short_list_without_the_counselors_checklist(hand_made, catalogue):
@@ -224,10 +224,9 @@ def test_the_appointment_is_printed_with_when_where_whom_and_what_to_bring(hand_
 
 def test_the_notice_says_estimate_not_decision_with_rules_version_and_date(hand_made):
     text = flat(pdf_text(hand_made[1]))
-    assert "Vos aides possibles pour novembre 2026." in text
-    assert ("(estimation). Le code carré ouvre le site. Ce n'est pas une décision : "
+    assert ("Le code carré ouvre le site. Ce sont des estimations : "
             "seul l'organisme qui verse l'aide décide, après votre demande.") in text
-    assert "récapitulatif du 28/11/2026 · openfisca-france 176.1.8" in text  # in the footer
+    assert "· 28/11/2026 · openfisca-france 176.1.8" in text  # in the footer
 
 
 def test_already_received_aids_only_when_asked(catalogue):
@@ -423,8 +422,8 @@ def text_sizes(pdf: bytes) -> list[list[tuple[str, float]]]:
 def test_body_text_is_14_points_or_more_and_the_method_sees_the_small_footer(hand_made, hand_made_full):
     for pdf in (hand_made[1], hand_made_full[1]):
         for spans in text_sizes(pdf):
-            footer = [size for text, size in spans if "récapitulatif du" in text or text.startswith("Page ")]
-            body = [(text, size) for text, size in spans if "récapitulatif du" not in text
+            footer = [size for text, size in spans if "openfisca-france" in text or text.startswith("Page ")]
+            body = [(text, size) for text, size in spans if "openfisca-france" not in text
                     and not text.startswith("Page ")]
             assert footer and all(size == pytest.approx(11) for size in footer)  # the footer is 11 pt: seen
             assert body and min(size for _, size in body) >= 14, [t for t in body if t[1] < 14][:3]
@@ -473,3 +472,13 @@ def test_the_examples_fit_two_pages_with_both_appointments(engine, catalogue, na
     assert page_count(pdf) <= 2
     text = flat(pdf_text(pdf))
     assert "Quand : mardi 1er décembre 2026 à 14 h 30" in text and "Quand : jeudi 3 décembre 2026 à 9 h" in text
+
+
+def test_a_long_site_name_is_cut_in_the_footer_before_the_page_number(catalogue):
+    long_name = "France Services de la Communauté de communes du Pays de Saint-Jean-de-Maurienne et environs"
+    pdf = build_handout(hand_made_result(catalogue), catalogue, HandoutOptions(),
+                        SiteSettings(name=long_name, address=""), on=PRINTED_ON)
+    last_lines = [page.extract_text().strip().splitlines()[-2:] for page in reader(pdf).pages]
+    for number, (footer, page) in enumerate(last_lines, start=1):
+        assert footer.endswith("…") and footer.startswith("France Services de la Communauté")
+        assert page == f"Page {number} sur {len(last_lines)}"

@@ -69,8 +69,7 @@ def build_handout(result: SimulationResult, catalogue: Catalogue, options: Hando
         subject=f"Simulation des aides pour {month_label(result.month)}", lang="fr-FR",
         displayDocTitle=True, initialFontName=REGULAR)
     # The rules' version, for whoever checks the figures later, in the small footer.
-    footer = (f"{site.name} · récapitulatif du {french_date(on)} · "
-              f"openfisca-france {result.openfisca_france_version}")
+    footer = f"{site.name} · {french_date(on)} · openfisca-france {result.openfisca_france_version}"
     document.build(story, canvasmaker=lambda *args, **kwargs: _FooterCanvas(*args, footer=footer, **kwargs))
     return buffer.getvalue()
 
@@ -103,18 +102,18 @@ def _table(rows: list, widths: list[float], *commands: tuple) -> Table:
 
 
 def _header(site: SiteSettings, options: HandoutOptions, on: date, styles: Styles) -> list:
-    left = [_p(site.name, styles.box_title)]
+    """The site's name and the date; under them, at full width, its address, phone and
+    hours; the counselor and the person, when given, on the right of the name."""
+    right = [f"Le {french_date(on)}"]
+    right += [f"Votre contact : {options.counselor}"] if options.counselor else []
+    right += [f"Pour : {options.beneficiary_first_name}"] if options.beneficiary_first_name else []
+    rows = [[_p(site.name, styles.box_title), [_p(text, styles.site_right) for text in right]]]
     details = [site.address_given] if site.address_given else []
     details += [f"Tél. : {site.phone}"] if site.phone else []
     details += [f"Horaires : {site.opening_hours}"] if site.opening_hours else []
     if details:
-        left.append(_p(" · ".join(details), styles.site))
-    right = [_p(f"Le {french_date(on)}", styles.site_right)]
-    if options.counselor:
-        right.append(_p(f"Votre contact : {options.counselor}", styles.site_right))
-    if options.beneficiary_first_name:
-        right.append(_p(f"Pour : {options.beneficiary_first_name}", styles.site_right))
-    table = _table([[left, right]], [WIDTH * 0.68, WIDTH * 0.32])
+        rows.append([_p(" · ".join(details), styles.site), ""])
+    table = _table(rows, [WIDTH * 0.6, WIDTH * 0.4], *[("SPAN", (0, 1), (1, 1))] * bool(details))
     return [table, HRFlowable(width="100%", thickness=2, color=BLUE, spaceBefore=1 * mm, spaceAfter=1 * mm)]
 
 
@@ -123,12 +122,11 @@ def _intro(result: SimulationResult, possible: list[AidResult], options: Handout
     if not possible:
         text = f"Le calcul n'a pas trouvé d'aide nouvelle pour {month} avec les informations données."
     else:
-        text = f"Vos aides possibles pour {month}."
         monthly = sum(a.monthly_amount for a in possible)
-        if monthly:
-            text += f" <b>Total des aides possibles versées chaque mois : {euros(monthly)}</b> (estimation)."
+        text = (f"Pour {month}, vos aides possibles font <b>{euros(monthly)} par mois</b> en tout."
+                if monthly else f"Vos aides possibles pour {month}.")
         text += " Le code carré ouvre le site."
-    text += " Ce n'est pas une décision : seul l'organisme qui verse l'aide décide, après votre demande."
+    text += " Ce sont des estimations : seul l'organisme qui verse l'aide décide, après votre demande."
     if options.show_fiscal_income:
         estimated = " (estimé)" if result.fiscal_income_estimated else ""
         text += f" Revenu fiscal de référence utilisé : {euros(result.fiscal_reference_income)}{estimated}."
@@ -235,31 +233,34 @@ def _amount_row(aid: AidResult, width: float, label_style, styles: Styles, note:
 
 
 def _contact_block(contact: str, group: list[tuple[AidResult, Aid]], shared: list[str], styles: Styles) -> Table:
-    """Whom to ask and their site, the aids they handle with their amounts, the first step
-    and the papers only they ask for; the QR code of the first address beside. An aid
-    they pay without asking says so, and adds no step or paper."""
+    """Whom to ask and their site, and the aids they handle with their amounts, beside the
+    QR code of the first address; then, at full width, the first step and the papers only
+    they ask for. An aid they pay without asking says so, and adds no step or paper. The
+    page may turn before the papers, never inside the aids."""
     by_name: dict[str, str] = {}  # one link per site as the person reads it: caf.fr once
     for _, info in group:
         if info.how_to_apply.get("online"):
             by_name.setdefault(display_url(info.how_to_apply["online"]), info.how_to_apply["online"])
     sites = list(by_name.values())
-    text_width = WIDTH - (QR_COLUMN if sites else 0) - INDENT
+    widths = [WIDTH - QR_COLUMN - INDENT, QR_COLUMN] if sites else [WIDTH - INDENT, 0]
     heading = escape(contact) + "".join(f" · {_link(url)}" for url in sites)
-    left = [Paragraph(heading, styles.contact)]
-    left += [_amount_row(aid, text_width, styles.body, styles, AUTOMATIC if _automatic(info) else "")
-             for aid, info in group]
+    top = [Paragraph(heading, styles.contact)]
+    top += [_amount_row(aid, widths[0], styles.body, styles, AUTOMATIC if _automatic(info) else "")
+            for aid, info in group]
     asked = _asked(group)
     steps = dict.fromkeys(_first_step(info.how_to_apply["instructions"]) for info in asked)
-    left.append(Paragraph(f"<b>À faire :</b> {escape(' '.join(steps))}", styles.body))
+    rows = [[top, QRFlowable(sites[0], QR_SIZE) if sites else ""],
+            [Paragraph(f"<b>À faire :</b> {escape(' '.join(steps))}", styles.body), ""]]
     extra = list(dict.fromkeys(doc for info in asked for doc in info.documents if doc not in shared))
     if extra:
         label = "Papiers en plus" if shared else "Papiers"
-        left.append(Paragraph(f"<b>{label} :</b> {_inline_checklist(extra)}", styles.body))
-    row = [left, QRFlowable(sites[0], QR_SIZE)] if sites else [left]
-    widths = [text_width, QR_COLUMN] if sites else [text_width]
-    return _table([row], widths, ("LINEABOVE", (0, 0), (-1, 0), 1.5, BLUE),
-                  ("LEFTPADDING", (0, 0), (0, 0), INDENT), ("LEFTPADDING", (1, 0), (1, 0), 3 * mm),
-                  ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3))
+        rows.append([Paragraph(f"<b>{label} :</b> {_inline_checklist(extra)}", styles.body), ""])
+    last = len(rows) - 1
+    return _table(rows, widths, ("LINEABOVE", (0, 0), (-1, 0), 1.5, BLUE),
+                  *[("SPAN", (0, row), (1, row)) for row in range(1, len(rows))],
+                  ("NOSPLIT", (0, 0), (-1, 1)),
+                  ("LEFTPADDING", (0, 0), (0, -1), INDENT), ("LEFTPADDING", (1, 0), (1, 0), 3 * mm),
+                  ("TOPPADDING", (0, 0), (-1, 0), 2), ("BOTTOMPADDING", (0, last), (-1, last), 3))
 
 
 def _to_check_line(aid: AidResult, info: Aid, styles: Styles) -> Paragraph:
@@ -331,6 +332,15 @@ def _boxed(flowables: list, border, *commands: tuple) -> Table:
                   ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 6), *commands)
 
 
+def _fitted(text: str, room: float) -> str:
+    """The footer's text, cut with « … » where it would run into the page number."""
+    if stringWidth(text, REGULAR, FOOTER_SIZE) <= room:
+        return text
+    while text and stringWidth(text + "…", REGULAR, FOOTER_SIZE) > room:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
 class _FooterCanvas(Canvas):
     """Draws 'Page n sur N' once the page count is known, after each page's body, so
     text extraction reads the footer last."""
@@ -350,7 +360,9 @@ class _FooterCanvas(Canvas):
             self.__dict__.update(state)
             self.setFont(REGULAR, FOOTER_SIZE)
             self.setFillColor(RULE)
-            self.drawString(MARGIN, 8 * mm, self._footer)
-            self.drawRightString(A4[0] - MARGIN, 8 * mm, f"Page {number} sur {total}")
+            page = f"Page {number} sur {total}"
+            room = A4[0] - 2 * MARGIN - stringWidth(page + "   ", REGULAR, FOOTER_SIZE)
+            self.drawString(MARGIN, 8 * mm, _fitted(self._footer, room))
+            self.drawRightString(A4[0] - MARGIN, 8 * mm, page)
             super().showPage()
         super().save()
