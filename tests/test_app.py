@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from aidant_desk.dossier import Dossier
 from aidant_desk.dossier.life_events import moving
+from aidant_desk.engine.explain import EXPLAINED
 from aidant_desk.engine.scenarios import earnings_ladder
 
 from .conftest import EXAMPLES, MONTH, example
@@ -727,7 +728,7 @@ def test_how_an_amount_is_computed_opens_from_the_results(qtbot, window):
                 links.append(item.data(0, Qt.ItemDataRole.UserRole))
     # Every explained money benefit of this dossier offers it, and only those.
     assert sorted(links) == sorted(a.aid_id for a in result.eligible if a.amount and a.aid_id in
-                                   ("rsa", "ppa", "aide_logement"))
+                                   EXPLAINED)
     assert "aide_logement" in links
     window.results.explain_requested.emit("aide_logement")
     qtbot.waitUntil(lambda: getattr(window, "explanation_dialog", None) is not None, timeout=ENGINE_TIMEOUT_MS)

@@ -1,4 +1,4 @@
-"""« Comment ce montant est calculé » : the lines of RSA, prime d'activité and housing aid
+"""« Comment ce montant est calculé » : the lines of RSA, prime d'activité, housing aid, AF and ASF
 add up to the engine's amount, and each figure is openfisca's own variable, recomputed
 here from a fresh simulation of the engine's situation."""
 import json
@@ -13,8 +13,8 @@ from aidant_desk.engine.explain import DETAIL, RESOURCES, RESULT, explain, expla
 from .conftest import EXAMPLES, MONTH
 
 PATHS = sorted(EXAMPLES.glob("*.json"))
-AIDS = ["rsa", "ppa", "aide_logement"]
-ENGINE_VARIABLE = {"rsa": "rsa", "ppa": "ppa", "aide_logement": "aide_logement"}
+AIDS = ["rsa", "ppa", "aide_logement", "af", "asf"]
+ENGINE_VARIABLE = {"rsa": "rsa", "ppa": "ppa", "aide_logement": "aide_logement", "af": "af", "asf": "asf"}
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +108,7 @@ def test_expected_lines_for_a_working_single_parent(engine, cases):
 def test_unknown_or_unexplained_aid_is_refused_in_french(engine, cases):
     dossier, _, _ = cases["parent_isole_deux_enfants"]
     with pytest.raises(InvalidData, match="pas encore disponible"):
-        explain(engine, dossier, "af")
+        explain(engine, dossier, "ars")
     with pytest.raises(InvalidData, match="inconnue"):
         explain(engine, dossier, "pas_une_aide")
 
@@ -135,8 +135,20 @@ def test_cli_json_includes_the_explanation(capsys):
     assert sum(line["amount"] for line in explanation["lines"] if line["counts"]) == pytest.approx(amount, abs=0.03)
 
 
-@pytest.mark.parametrize("aid_id", ["af", "inexistante"])
+@pytest.mark.parametrize("aid_id", ["ars", "inexistante"])
 def test_cli_explain_unavailable_exits_2(aid_id, capsys):
     code = main(["simulate", str(EXAMPLES / "parent_isole_deux_enfants.json"), "--month", MONTH, "--explain", aid_id])
     assert code == 2
     assert "explain" in capsys.readouterr().err
+
+
+def test_the_alimony_received_comes_off_the_asf(engine):
+    """A single parent with two children who receives 150 € of alimony a month."""
+    data = json.loads((EXAMPLES / "parent_isole_deux_enfants.json").read_text(encoding="utf-8"))
+    data["resources"].append({"person": data["people"][0]["id"], "type": "alimony", "same_every_month": 150})
+    dossier = Dossier.from_dict(data).with_month(MONTH)
+    explanation = explain(engine, dossier, "asf")
+    maximum, pension = explanation.lines[0], explanation.lines[1]
+    assert pension.role == RESOURCES and pension.amount == pytest.approx(-150)
+    assert explanation.amount == pytest.approx(maximum.amount - 150, abs=0.01)
+    assert explanation.total() == pytest.approx(explanation.amount, abs=0.01)

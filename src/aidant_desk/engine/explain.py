@@ -9,7 +9,7 @@ A step openfisca takes between two variables (a floor at zero, a minimum paid, a
 rounding) has its own line, computed as the difference, with no variable.
 
 Supported so far: RSA (``rsa``), prime d'activité (``ppa``), aides au logement
-(``aide_logement``)."""
+(``aide_logement``), allocations familiales (``af``), allocation de soutien familial (``asf``)."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from ..dossier import Dossier, InvalidData, Problem, add_months, month_label
-from ..formatting import euros
+from ..formatting import euros, number
 from ..labels import ROLES
 
 # Roles of a line.
@@ -99,7 +99,7 @@ def explanation_text(explanation: Explanation) -> str:
     return "\n".join(out)
 
 
-EXPLAINED = ("rsa", "ppa", "aide_logement")
+EXPLAINED = ("rsa", "ppa", "aide_logement", "af", "asf")
 
 
 def explain(engine, dossier: Dossier, aid_id: str) -> Explanation:
@@ -114,7 +114,7 @@ def explain(engine, dossier: Dossier, aid_id: str) -> Explanation:
 
     amount = float(engine.simulate(dossier).aid(aid_id).amount or 0.0)
     reader = _Reader(engine.simulation([dossier]), tax_benefit_system(), dossier)
-    lines = {"rsa": _rsa, "ppa": _ppa, "aide_logement": _aide_logement}[aid_id](reader)
+    lines = {"rsa": _rsa, "ppa": _ppa, "aide_logement": _aide_logement, "af": _af, "asf": _asf}[aid_id](reader)
     title = f"Comment ce montant est calculé : {engine.catalogue.aid(aid_id).label}, {month_label(dossier.month)}"
     return Explanation(aid_id=aid_id, title=title, month=dossier.month, lines=tuple(lines), amount=amount)
 
@@ -338,5 +338,43 @@ def _aide_logement(r: _Reader) -> list[Line]:
              if r.famille_value(variable, (r.month,)) > 0]
     result = _result(r, f"Aide au logement du mois{' (' + ', '.join(kinds) + ')' if kinds else ''}", "aide_logement")
     lines += _step("Non versée (logement loué par un proche de la famille)", result.amount - montant)
+    lines += _step("Arrondi des centimes", _rest(lines, result))
+    return lines + [result]
+
+
+# --- Allocations familiales ------------------------------------------------------------------
+def _af(r: _Reader) -> list[Line]:
+    children = round(r.famille_value("af_nbenf", (r.month,)))
+    rate = r.famille_value("af_taux_modulation", (r.month,))
+    modulated = "" if rate >= 1 else f", multiplié par {number(rate, 2)} selon les revenus d'il y a deux ans"
+    lines = [r.line(f"Montant de base pour {children} enfant(s) à charge{modulated}", MAXIMUM, "af_base")]
+    for variable, label in (("af_majoration", "Majoration pour les enfants de 14 ans et plus"),
+                            ("af_allocation_forfaitaire", "Allocation forfaitaire (enfant de 20 ans)"),
+                            ("af_complement_degressif", "Complément dégressif (revenus juste au-dessus d'un plafond)"),
+                            ("af_allocation_forfaitaire_complement_degressif",
+                             "Complément dégressif de l'allocation forfaitaire")):
+        line = r.line(label, ADDITION, variable)
+        if line.amount:
+            lines.append(line)
+    result = _result(r, "Allocations familiales du mois", "af")
+    lines += _step("Arrondi des centimes", _rest(lines, result))
+    return lines + [result]
+
+
+# --- Allocation de soutien familial ------------------------------------------------------------
+def _asf(r: _Reader) -> list[Line]:
+    pf = r.parameters.prestations_sociales.prestations_familiales
+    per_child = float(pf.bmaf.bmaf * pf.education_presence_parentale.asf.montant_asf.orphelin_assimile_seul_parent)
+    children = round(r.famille_value("asf_elig_enfant", (r.month,)))
+    # The full amount is parameters times children: openfisca has no variable for it.
+    lines = [Line(f"Montant pour {children} enfant(s) ({euros(per_child)} par enfant)", round(children * per_child, 2),
+                  MAXIMUM)]
+    pension = r.line("Pension alimentaire reçue", RESOURCES, "pensions_alimentaires_percues", sign=-1)
+    if pension.amount:
+        lines.append(pension)
+    montant = r.famille_value("asf_montant", (r.month,))
+    lines += _step("Montant négatif ramené à zéro", montant - sum(line.amount for line in lines))
+    result = _result(r, "Allocation de soutien familial du mois", "asf")
+    lines += _step("Non versée (vie en couple, ou montant sous le seuil de versement)", result.amount - montant)
     lines += _step("Arrondi des centimes", _rest(lines, result))
     return lines + [result]
