@@ -1,4 +1,4 @@
-"""« Comment ce montant est calculé » : the lines of RSA, prime d'activité, housing aid, AF and ASF
+"""« Comment ce montant est calculé » : the lines of RSA, prime d'activité, housing aid, AF, ASF, ASPA, AAH
 add up to the engine's amount, and each figure is openfisca's own variable, recomputed
 here from a fresh simulation of the engine's situation."""
 import json
@@ -13,8 +13,8 @@ from aidant_desk.engine.explain import DETAIL, RESOURCES, RESULT, explain, expla
 from .conftest import EXAMPLES, MONTH
 
 PATHS = sorted(EXAMPLES.glob("*.json"))
-AIDS = ["rsa", "ppa", "aide_logement", "af", "asf"]
-ENGINE_VARIABLE = {"rsa": "rsa", "ppa": "ppa", "aide_logement": "aide_logement", "af": "af", "asf": "asf"}
+AIDS = ["rsa", "ppa", "aide_logement", "af", "asf", "aspa", "aah"]
+ENGINE_VARIABLE = {aid: aid for aid in AIDS}  # each result line is the aid's own openfisca variable
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,8 @@ A step openfisca takes between two variables (a floor at zero, a minimum paid, a
 rounding) has its own line, computed as the difference, with no variable.
 
 Supported so far: RSA (``rsa``), prime d'activité (``ppa``), aides au logement
-(``aide_logement``), allocations familiales (``af``), allocation de soutien familial (``asf``)."""
+(``aide_logement``), allocations familiales (``af``), allocation de soutien familial (``asf``),
+ASPA (``aspa``), AAH (``aah``)."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
@@ -99,7 +100,7 @@ def explanation_text(explanation: Explanation) -> str:
     return "\n".join(out)
 
 
-EXPLAINED = ("rsa", "ppa", "aide_logement", "af", "asf")
+EXPLAINED = ("rsa", "ppa", "aide_logement", "af", "asf", "aspa", "aah")
 
 
 def explain(engine, dossier: Dossier, aid_id: str) -> Explanation:
@@ -114,7 +115,8 @@ def explain(engine, dossier: Dossier, aid_id: str) -> Explanation:
 
     amount = float(engine.simulate(dossier).aid(aid_id).amount or 0.0)
     reader = _Reader(engine.simulation([dossier]), tax_benefit_system(), dossier)
-    lines = {"rsa": _rsa, "ppa": _ppa, "aide_logement": _aide_logement, "af": _af, "asf": _asf}[aid_id](reader)
+    lines = {"rsa": _rsa, "ppa": _ppa, "aide_logement": _aide_logement, "af": _af, "asf": _asf,
+             "aspa": _aspa, "aah": _aah}[aid_id](reader)
     title = f"Comment ce montant est calculé : {engine.catalogue.aid(aid_id).label}, {month_label(dossier.month)}"
     return Explanation(aid_id=aid_id, title=title, month=dossier.month, lines=tuple(lines), amount=amount)
 
@@ -376,5 +378,66 @@ def _asf(r: _Reader) -> list[Line]:
     lines += _step("Montant négatif ramené à zéro", montant - sum(line.amount for line in lines))
     result = _result(r, "Allocation de soutien familial du mois", "asf")
     lines += _step("Non versée (vie en couple, ou montant sous le seuil de versement)", result.amount - montant)
+    lines += _step("Arrondi des centimes", _rest(lines, result))
+    return lines + [result]
+
+
+# --- Allocation de solidarité aux personnes âgées ------------------------------------------------
+def _aspa(r: _Reader) -> list[Line]:
+    aspa = r.parameters.prestations_sociales.solidarite_insertion.minimum_vieillesse.aspa
+    eligible = [person for person, _ in r.people if r.person_value("aspa_eligibilite", (r.month,), person)]
+    if not eligible:  # no one of the age (or unfit for work): nothing to explain but the zero
+        return [_result(r, "ASPA du mois (aucune personne du foyer n'y a droit)", "aspa")]
+    couple = r.flag("en_couple")
+    # openfisca's maximum and ceiling for one or two eligible people (a spouse on the ASI aside).
+    if len(eligible) == 2:
+        maximum, ceiling, who = aspa.montant_maximum_annuel.couples / 12, aspa.plafond_ressources.couples / 12, \
+            "un couple de bénéficiaires"
+    else:
+        maximum = aspa.montant_maximum_annuel.personnes_seules / 12
+        ceiling = (aspa.plafond_ressources.couples if couple else aspa.plafond_ressources.personnes_seules) / 12
+        who = "une personne"
+    lines = [Line(f"Montant maximum pour {who} ({euros(maximum * 12)} par an)", round(maximum, 2), MAXIMUM)]
+    lines.append(r.line("Ressources du foyer retenues (trois derniers mois, ramenées au mois)", RESOURCES,
+                        "asi_aspa_base_ressources", sign=-1))
+    resources = -lines[-1].amount
+    over = max(resources + maximum - ceiling, 0.0)  # only what passes the ceiling comes off
+    lines += _step(f"Ressources sous le plafond du foyer ({euros(ceiling)} par mois) : non déduites",
+                   resources - over)
+    lines += _step("Montant négatif ramené à zéro", max(maximum - over, 0.0) - (maximum - over))
+    result = _result(r, "ASPA du mois", "aspa")
+    lines += _step("Non versée, ou cas d'un conjoint à l'ASI", _rest(lines, result) if abs(_rest(lines, result)) > 0.03
+                   else 0.0)
+    lines += _step("Arrondi des centimes", _rest(lines, result))
+    return lines + [result]
+
+
+# --- Allocation aux adultes handicapés -----------------------------------------------------------
+def _aah(r: _Reader) -> list[Line]:
+    maximum = float(r.parameters.prestations_sociales.prestations_etat_de_sante.invalidite.aah.montant)
+    lines: list[Line] = []
+    for person, name in r.people:
+        if not r.person_value("aah_eligible", (r.month,), person):
+            continue
+        ceiling = r.line(f"Plafond de ressources ({name}, ramené au mois)", MAXIMUM,
+                         "aah_plafond_ressources_deconjugalise", person=person)
+        resources = r.line(f"Ressources retenues ({name} : revenus d'il y a deux ans, après abattements)",
+                           RESOURCES, "aah_base_ressources_deconjugalisee", sign=-1, person=person)
+        lines += [ceiling, resources]
+        gap = ceiling.amount + resources.amount
+        capped = min(maximum, max(gap, 0.0))
+        lines += _step(f"Au plus le montant maximal de l'AAH ({euros(maximum)})", capped - gap)
+        pension = r.line(f"Pension d'invalidité ou ASI ({name}) : l'AAH complète jusqu'au maximum", DEDUCTION,
+                         "aah_base_non_cumulable", sign=-1, person=person)
+        if pension.amount:
+            lines.append(pension)
+            lines += _step("Le complément ne descend pas sous zéro",
+                           min(capped, max(maximum + pension.amount, 0.0)) - (capped + pension.amount))
+        base = r.person_value("aah_base", (r.month,), person)
+        lines += _step("Calcul avec les ressources du couple, plus favorable",
+                       base - sum(line.amount for line in lines if line.counts and line.person in (person, "")))
+    result = _result(r, "AAH du mois", "aah")
+    lines += _step("Réduite pendant une hospitalisation ou une incarcération", _rest(lines, result)
+                   if abs(_rest(lines, result)) > 0.03 else 0.0)
     lines += _step("Arrondi des centimes", _rest(lines, result))
     return lines + [result]
