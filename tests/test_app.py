@@ -610,8 +610,6 @@ def test_a_version_1_file_with_self_employment_opens_as_turnover(qtbot, desk, tm
 
 
 def test_a_version_1_autosave_is_upgraded_when_resumed(qtbot, catalogue, home):
-    import json
-
     from aidant_desk import autosave
     from aidant_desk.app.engine_client import EngineClient
     from aidant_desk.app.main_window import MainWindow
@@ -624,7 +622,7 @@ def test_a_version_1_autosave_is_upgraded_when_resumed(qtbot, catalogue, home):
     qtbot.mouseClick(win.start.resume_button, Qt.MouseButton.LeftButton)
     assert win.form.to_data()["resources"][0]["months"] == {"2026-10": 800}
     win.form.flush()
-    assert json.loads(autosave.autosave_path().read_text(encoding="utf-8"))["format_version"] == 2
+    assert autosave.read(autosave.autosave_path())["format_version"] == 2
 
 
 def test_new_questions_show_only_where_they_apply(qtbot, desk):

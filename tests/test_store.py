@@ -9,12 +9,12 @@ from aidant_desk.store import (
 )
 from aidant_desk.store import database
 
-TABLES = {"settings", "activity_counts", "suppressed_cells", "outbox", "appointments"}
+TABLES = {"settings", "activity_counts", "suppressed_cells", "outbox", "appointments", "dossiers"}
 
 
 def test_a_new_file_gets_every_migration_and_no_backup(tmp_path):
     opened = open_database(tmp_path / "desk.db")
-    assert schema_version(opened.db) == len(MIGRATIONS) == 3
+    assert schema_version(opened.db) == len(MIGRATIONS) == 4
     assert TABLES <= set(opened.db.table_names())
     assert opened.notices == [] and opened.backups == []
     assert sorted(p.name for p in tmp_path.iterdir() if ".backup-" in p.name) == []
@@ -24,7 +24,7 @@ def test_reopening_changes_nothing(tmp_path):
     open_database(tmp_path / "desk.db").db.close()
     again = open_database(tmp_path / "desk.db")
     assert again.backups == [] and again.notices == []
-    assert schema_version(again.db) == 3
+    assert schema_version(again.db) == 4
 
 
 def test_default_path_follows_aidant_desk_home(monkeypatch, tmp_path):
@@ -66,9 +66,9 @@ def test_migration_backs_up_the_file_first(tmp_path):
     path = tmp_path / "desk.db"
     _database_at_version_1(path)
     opened = open_database(path)
-    assert schema_version(opened.db) == 3
+    assert schema_version(opened.db) == 4
     assert get_setting(opened.db, "sync.device_token") == "jeton-ancien"
-    backup, _ = opened.backups  # one before each step: v1 -> v2, v2 -> v3
+    backup, _, _ = opened.backups  # one before each step: v1 -> v2, v2 -> v3, v3 -> v4
     assert re.fullmatch(r"desk\.db\.backup-v1-\d{8}T\d{6}", backup.name)
     copy = sqlite3.connect(backup)
     assert copy.execute("PRAGMA user_version").fetchone()[0] == 1
@@ -85,8 +85,8 @@ def test_an_appended_migration_runs_once_after_a_backup(tmp_path, monkeypatch):
 
     monkeypatch.setattr(database, "MIGRATIONS", [*MIGRATIONS, add_consents])
     opened = open_database(path)
-    assert schema_version(opened.db) == 4 and "consents" in opened.db.table_names()
-    assert [b.name.split("-")[1] for b in opened.backups] == ["v3"]
+    assert schema_version(opened.db) == 5 and "consents" in opened.db.table_names()
+    assert [b.name.split("-")[1] for b in opened.backups] == ["v4"]
     opened.db.close()
     assert open_database(path).backups == []
 
@@ -102,10 +102,10 @@ def test_a_failing_migration_leaves_the_file_as_it_was(tmp_path, monkeypatch):
         raise RuntimeError("disque plein")
 
     monkeypatch.setattr(database, "MIGRATIONS", [*MIGRATIONS, broken])
-    with pytest.raises(StoreError, match=r"étape 4, broken.*disque plein.*schéma 3 ; copie de sécurité"):
+    with pytest.raises(StoreError, match=r"étape 5, broken.*disque plein.*schéma 4 ; copie de sécurité"):
         open_database(path)
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 4
     assert conn.execute("SELECT name FROM sqlite_master WHERE name = 'half_done'").fetchall() == []
     assert conn.execute("SELECT value FROM settings").fetchall() == [("http://127.0.0.1:8765",)]
 
@@ -129,7 +129,7 @@ def _assert_moved_aside(tmp_path, opened, original: bytes, reason: str):
     assert reason in notice.message and notice.moved_to.name in notice.message
     assert "sans rien effacer" in notice.message
     # A fresh database took its place and works.
-    assert schema_version(opened.db) == 3
+    assert schema_version(opened.db) == 4
     set_setting(opened.db, "k", "v")
     assert get_setting(opened.db, "k") == "v"
 

@@ -2,17 +2,25 @@
 window loses nothing; the app offers to resume it on the next start.
 
 What is saved is the form's raw answers (the dossier JSON format), even while they
-do not yet make a valid dossier: a half-typed dossier is still worth keeping."""
+do not yet make a valid dossier: a half-typed dossier is still worth keeping. It is
+encrypted with the desk's key like the kept dossiers (store.encryption); an autosave
+written in clear by an earlier version is still read, and encrypted at the next save.
+Files set aside (a previous dossier in progress, an unreadable one) are purged with
+the kept dossiers when their retention ends."""
 from __future__ import annotations
 
 import json
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 from .files import write_whole
 from .paths import data_dir
+from .store import StoreError
+from .store.encryption import dossier_cipher
 
 FILE_NAME = "dossier-en-cours.json"
+SET_ASIDE = "dossier-*-*.json"  # dossier-precedent-…, dossier-illisible-…
 
 
 def autosave_path() -> Path:
@@ -21,7 +29,28 @@ def autosave_path() -> Path:
 
 def save(data: dict) -> None:
     """A crash mid-write keeps the previous autosave whole."""
-    write_whole(autosave_path(), json.dumps(data, ensure_ascii=False, indent=2))
+    content = json.dumps(data, ensure_ascii=False).encode()
+    write_whole(autosave_path(), _cipher(data_dir()).encrypt(content))
+
+
+def read(path: Path) -> dict:
+    """An autosave's answers (ValueError when it holds none)."""
+    raw = path.read_bytes()
+    if not raw.lstrip().startswith(b"{"):  # not JSON in clear: a token of the desk's key
+        try:
+            raw = _cipher(data_dir()).decrypt(raw)
+        except StoreError as error:
+            raise ValueError(str(error)) from None
+    data = json.loads(raw.decode("utf-8"))
+    if not (isinstance(data, dict) and isinstance(data.get("people"), list)):
+        raise ValueError("pas un dossier")
+    return data
+
+
+@lru_cache(maxsize=4)
+def _cipher(folder: Path):
+    """Looked up once per folder: the form saves after every keystroke."""
+    return dossier_cipher(folder)
 
 
 def _stamped(label: str) -> Path:
@@ -34,10 +63,8 @@ def load() -> tuple[dict | None, str]:
     if not path.exists():
         return None, ""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if isinstance(data, dict) and isinstance(data.get("people"), list):
-            return data, ""
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return read(path), ""
+    except (OSError, ValueError):  # UnicodeDecodeError and JSONDecodeError are ValueErrors
         pass
     # Keep the damaged file for a person to look at; never delete what was typed.
     aside = _stamped("illisible")
@@ -53,3 +80,13 @@ def set_aside() -> Path | None:
     aside = _stamped("precedent")
     path.replace(aside)
     return aside
+
+
+def purge(before: datetime) -> int:
+    """Deletes the autosave and the files set aside last written before `before`; how many."""
+    gone = 0
+    for path in [autosave_path(), *data_dir().glob(SET_ASIDE)]:
+        if path.exists() and datetime.fromtimestamp(path.stat().st_mtime, before.tzinfo) < before:
+            path.unlink()
+            gone += 1
+    return gone

@@ -1,6 +1,7 @@
 """The catalogue of aids, life events and questions, as read from rules/."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -157,6 +158,11 @@ class Catalogue:
 
     def aid(self, aid_id: str) -> Aid:
         return self._aids_by_id()[aid_id]
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes whenever an entry does: a dossier saved under other rules is re-checked."""
+        return hashlib.sha256(repr(self).encode()).hexdigest()[:16]
 
     def _aids_by_id(self) -> dict[str, Aid]:
         return {a.id: a for a in self.aids}

@@ -7,8 +7,8 @@ import json
 import sys
 from pathlib import Path
 
-from ..desk import InvalidData
-from . import agenda as agenda_cli, handout as handout_cli, sync as sync_cli
+from ..desk import EXPLAINED, InvalidData
+from . import agenda as agenda_cli, dossiers as dossiers_cli, handout as handout_cli, sync as sync_cli
 from .common import EXIT_FILE, EXIT_INVALID, month_option
 
 OS_ERRORS = {
@@ -30,7 +30,7 @@ def _parser() -> argparse.ArgumentParser:
     month_option(sim)
     sim.add_argument("--json", action="store_true", help="résultat en JSON")
     sim.add_argument("--explain", metavar="AIDE",
-                     help="détaille le calcul du montant d'une aide (rsa, ppa, aide_logement)")
+                     help=f"détaille le calcul du montant d'une aide ({', '.join(EXPLAINED)})")
 
     rules = sub.add_parser("rules", help="vérifie ou publie le catalogue des aides")
     rules_sub = rules.add_subparsers(dest="rules_command", required=True)
@@ -44,6 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     sync_cli.add_parser(sub)
     handout_cli.add_parser(sub)
     agenda_cli.add_parser(sub)
+    dossiers_cli.add_parser(sub)
 
     bench = sub.add_parser("bench", help="mesure les performances du moteur")
     bench.add_argument("--batch", type=int, default=1000, help="taille du lot (1000)")
@@ -51,7 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-SUBCOMMANDS = {"sync": sync_cli, "handout": handout_cli, "agenda": agenda_cli}
+SUBCOMMANDS = {"sync": sync_cli, "handout": handout_cli, "agenda": agenda_cli, "dossiers": dossiers_cli}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -19,7 +19,7 @@ from ..engine.service import Answer as EngineAnswer
 from ..engine.service import Compare, Explain, Ladder, Ready as EngineReady, Refusal as EngineRefusal
 from ..engine.service import Request as EngineRequest
 from ..engine.service import Simulate, Stop as EngineStop, serve as serve_engine
-from ..formatting import clock, euros, long_date, number, when
+from ..formatting import clock, euros, french_date, long_date, number, when
 from ..handout import HandoutOptions, select_aids
 from ..labels import (ACTIVITIES, AMOUNT_BASES, COUPLE, HOUSING_STATUS, NOTICE_INCOMES, RESOURCE_TYPES, ROLES,
                       SCHOOL_LEVELS, SELF_EMPLOYMENT_KINDS)
@@ -29,12 +29,14 @@ from ..store import StoreError, default_path as default_store_path
 from ..sync import NotConfigured, SyncReport
 from .delivery import BuildHandout, Handout
 from .desk import Desk
+from .dossiers import Consent, KeptDossier, OpenedDossier
 from .rules import check_rules, export_rules
 from .settings import DeskSettings
 
 __all__ = [
     # the use cases
     "Desk", "DeskSettings", "Handout", "BuildHandout", "check_rules", "export_rules",
+    "Consent", "KeptDossier", "OpenedDossier",
     # the engine process and its typed messages
     "serve_engine", "EngineRequest", "Simulate", "Compare", "Explain", "Ladder", "EngineStop", "EngineReady", "EngineAnswer",
     "EngineRefusal",
@@ -44,7 +46,7 @@ __all__ = [
     "relevant_questions", "communes", "EXAMPLES", "REFERENCE_EXAMPLE",
     # French labels and formats
     "ACTIVITIES", "AMOUNT_BASES", "COUPLE", "HOUSING_STATUS", "NOTICE_INCOMES", "RESOURCE_TYPES", "ROLES",
-    "SCHOOL_LEVELS", "SELF_EMPLOYMENT_KINDS", "clock", "euros", "long_date", "number", "when",
+    "SCHOOL_LEVELS", "SELF_EMPLOYMENT_KINDS", "clock", "euros", "french_date", "long_date", "number", "when",
     # results and the handout
     "SimulationResult", "STATUS_LABELS", "EXPLAINED", "Explanation", "explanation_rows", "explanation_text", "DETAIL", "RESULT", "Comparison", "EarningsLadder", "amount_text", "results_table",
     "HandoutOptions", "select_aids", "SiteSettings",

@@ -25,7 +25,9 @@ from ..site import SiteSettings
 from ..store import OpenedDatabase, StoreError, default_path, open_database
 from ..sync import SyncReport, configure, record_appointment, record_handout, record_simulation, sync_now
 from ..sync import status_lines, sync_status
+from ..store.encryption import dossier_cipher
 from .delivery import BuildHandout, Handout
+from .dossiers import DossierShelf
 from .settings import DeskSettings, load_settings, load_site_settings, save_settings
 
 
@@ -38,6 +40,7 @@ class Desk:
         self._opened: OpenedDatabase | None = None
         self._store_problem = ""
         self._engine = None
+        self._shelf: DossierShelf | None = None
         self.notices: list[str] = []  # what the counselor should be told about their data, in French
 
     # --- the store --------------------------------------------------------------------
@@ -55,6 +58,13 @@ class Desk:
             self.notices += [notice.message for notice in self._opened.notices]
         return self._opened.db
 
+    @property
+    def dossiers(self) -> DossierShelf:
+        """The dossiers kept on this desk, encrypted with the desk's key."""
+        if self._shelf is None:
+            self._shelf = DossierShelf(self.db, dossier_cipher(self.path.parent), self._now)
+        return self._shelf
+
     def store_problem(self) -> str:
         """'' when the store is usable, else why not (it is opened now if it was not)."""
         try:
@@ -64,6 +74,7 @@ class Desk:
         return ""
 
     def close(self) -> None:
+        self._shelf = None
         if self._opened is not None:
             self._opened.db.close()
             self._opened = None
@@ -122,6 +133,12 @@ class Desk:
     def set_aside_in_progress(self) -> Path | None:
         """A new dossier starts: keep the one in progress under another name."""
         return autosave.set_aside()
+
+    def purge_expired(self) -> tuple[int, int]:
+        """The kept dossiers and the autosave files whose retention has ended, deleted:
+        (dossiers, files). Run at each start."""
+        shelf = self.dossiers
+        return shelf.purge(), autosave.purge(shelf.retention_cutoff())
 
     # --- the handout ------------------------------------------------------------------
     def site(self) -> SiteSettings:

@@ -64,8 +64,27 @@ def create_appointments(db: Database) -> None:
     db.execute("CREATE INDEX appointments_by_start ON appointments (start_utc)")
 
 
+def create_dossiers(db: Database) -> None:
+    # The saved dossiers. `content` is encrypted (store.encryption): the name, the
+    # people, the amounts and the consent are in it and nowhere else. The columns in
+    # clear say only when, how many aids and under which rules, for the list and the
+    # retention purge.
+    db.execute("""
+        CREATE TABLE dossiers (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            content BLOB NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            aids_found INTEGER,
+            catalogue_fingerprint TEXT NOT NULL DEFAULT '',
+            openfisca_france_version TEXT NOT NULL DEFAULT ''
+        )""")
+    db.execute("CREATE INDEX dossiers_by_update ON dossiers (updated_at)")
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     create_settings,
     create_activity_counts,
     create_appointments,
+    create_dossiers,
 ]
