@@ -29,6 +29,8 @@ from .widgets import EnterMovesOn, describe
 SECTIONS = (("foyer", "Foyer"), ("logement", "Logement"), ("ressources", "Ressources"), ("situation", "Situation"))
 
 
+NOT_GIVEN = "non renseignée"  # what an optional date left empty shows
+
 INSEE_CODE = re.compile(r"^(\d{5}|2[ABab]\d{3})$")
 
 
@@ -140,9 +142,9 @@ FORM_FIELDS = FieldTable(
     FormField("housing.landlord_family", "landlord_family", Check("Loué par un proche parent"), save=APPLIES),
     FormField("housing.hosting_contribution", "hosting_contribution", Check("Participe aux frais du logement"),
               save=APPLIES),
-    FormField("housing.loan_date", "loan_date", Date(), save=APPLIES),
+    FormField("housing.loan_date", "loan_date", Date(NOT_GIVEN), save=APPLIES),
     FormField("housing.commune", "commune", Commune(), name="Commune", save=GIVEN),
-    FormField("housing.move_in_date", "move_in", Date(), save=GIVEN),
+    FormField("housing.move_in_date", "move_in", Date(NOT_GIVEN), save=GIVEN),
     FormField("resources", "resources", Editor(lambda form, _: ResourcesGrid()), wide=True, default=()),
     # Where to find it on the notice, under the amount.
     FormField("fiscal_reference_income", "fiscal_income", Amount(blank=None, placeholder="inconnu : sera estimé"),
@@ -183,6 +185,7 @@ class DossierForm(QWidget):
 
         self.sections: dict[str, QGroupBox] = {}
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)  # the pane is narrow: the scroll area's frame is margin enough
         for key, title in SECTIONS:
             box = QGroupBox(title)
             box.setAccessibleName(f"Section {title}")
@@ -216,6 +219,7 @@ class DossierForm(QWidget):
             section = f.section or q.section
             if section not in stacks:
                 stacks[section] = QVBoxLayout(self.sections[section])
+                stacks[section].setContentsMargins(6, 6, 6, 6)
             widget = getattr(self, f.attr)
             if f.wide:
                 forms.pop(section, None)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from PySide6.QtCore import QDate, QLocale, Qt
-from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QLineEdit, QWidget
+from PySide6.QtWidgets import QDoubleSpinBox, QLineEdit, QWidget
 
 from .widgets import EARLIEST, AmountEdit, ChoiceCombo, checkbox, date_edit, describe
 
@@ -41,11 +41,7 @@ class Choice(Kind):
         self.choices, self.letters = choices, letters
 
     def make(self, name, help_text, owner):
-        combo = ChoiceCombo(self.choices, name, help_text)
-        if self.letters:  # narrow enough for a 1366-pixel screen; wider when there is room
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(self.letters)
-        return combo
+        return ChoiceCombo(self.choices, name, help_text, letters=self.letters)
 
     def get(self, widget):
         return widget.value()
@@ -94,12 +90,16 @@ class Amount(Kind):
 
 
 class Date(Kind):
-    """A date as ISO text; the earliest date the edit takes stands for "not given"."""
+    """A date as ISO text; the earliest date the edit takes stands for "not given", and
+    shows as `blank_text` (a date the dossier may leave out), not as 01/01/1900."""
 
     signal, empty = "dateChanged", EARLIEST.toString(Qt.DateFormat.ISODate)
 
+    def __init__(self, blank_text: str = ""):
+        self.blank_text = blank_text
+
     def make(self, name, help_text, owner):
-        return date_edit(name, help_text)
+        return date_edit(name, help_text, self.blank_text)
 
     def get(self, widget):
         return widget.date().toString(Qt.DateFormat.ISODate)

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QTo
 
 from ..desk import ACTIVITIES, ROLES, SCHOOL_LEVELS, Catalogue, condition_holds
 from .form_fields import APPLIES, GIVEN, Amount, Check, Choice, Date, Field, FieldTable, Percent, Text
-from .widgets import describe
+from .widgets import FlowLayout, describe
 
 
 @dataclass(frozen=True)
@@ -28,8 +28,6 @@ PERSON_FIELDS = FieldTable(
                 default="1990-01-01", column="Naissance"),
     # As in the dossier: no activity unless told.
     PersonField("person.activity", "activity", Choice(ACTIVITIES, letters=8), default="inactive", column="Activité"),
-    PersonField("person.disability_rate", "disability", Percent(), name="Taux d'incapacité (%)", default=0,
-                column="Incapacité"),
     PersonField("person.school_level", "school", Choice(SCHOOL_LEVELS, letters=6), name="Scolarité", default="none",
                 column="Scolarité"),
     PersonField("person.pregnant", "pregnant", Check("Enceinte")),
@@ -43,6 +41,9 @@ PERSON_FIELDS = FieldTable(
                 name="Condition de l'ASS : 5 ans de salariat", save=GIVEN),
     PersonField("person.parental_income", "parental_income", Amount(blank=None, width=100), name="Revenus des parents",
                 save=APPLIES, caption="Revenus parents"),
+    # A detail, not a column: the person's line then fits a 1280-pixel screen beside the results.
+    PersonField("person.disability_rate", "disability", Percent(), name="Taux d'incapacité (%)", default=0,
+                caption="Incapacité"),
     PersonField("person.alimony_paid", "alimony_paid", Amount(width=90), name="Pension alimentaire versée (mensuelle)",
                 save=APPLIES, caption="Pension versée / mois"),
 )
@@ -77,12 +78,10 @@ class PersonRow:
                                 for f in DETAILS]
         self.details = QWidget()
         self.details.setAccessibleName("Précisions sur cette personne")
-        line = QHBoxLayout(self.details)
+        line = FlowLayout(self.details, spacing=12)  # on two lines when they do not fit on one
         line.setContentsMargins(0, 0, 0, 4)
-        line.setSpacing(12)
         for widget in self._detail_widgets:
             line.addWidget(widget)
-        line.addStretch(1)
         self.set_data(data)
 
     def widgets(self) -> list[QWidget]:
@@ -128,6 +127,7 @@ class PeopleEditor(QWidget):
         self.rows: list[PersonRow] = []
         self._grid = QGridLayout()
         self._grid.setVerticalSpacing(2)
+        self._grid.setHorizontalSpacing(4)
         self._headers = [QLabel(f"<b>{title}</b>") for title in self.HEADERS]
         for col, header in enumerate(self._headers):
             self._grid.addWidget(header, 0, col)

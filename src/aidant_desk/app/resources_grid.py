@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -17,11 +16,12 @@ from PySide6.QtWidgets import (
 
 from ..desk import (AMOUNT_BASES, GROSS_TYPES, HISTORY_MONTHS, NOTICE_INCOMES, RESOURCE_TYPES, SELF_EMPLOYMENT_KINDS,
                     Catalogue, add_months, window)
-from .widgets import AmountEdit, ChoiceCombo, amount_text, checkbox, describe, parse_amount
+from .widgets import AmountEdit, ChoiceCombo, FlowLayout, amount_text, checkbox, describe, parse_amount
 
 SHORT_MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
 # The columns before the month columns (oldest month first): their headers give their indices.
-HEADERS = ("Personne", "Ressource", "Nature", "Même montant")
+# Headers go on two lines to keep the columns narrow, so the current month's shows beside them.
+HEADERS = ("Personne", "Ressource", "Nature", "Même\nmontant")
 PERSON_COL, TYPE_COL, NATURE_COL, SAME_COL = range(len(HEADERS))
 FIRST_MONTH_COL = len(HEADERS)
 # The benefits editor shows the months before the simulated one that the RSA and the
@@ -48,10 +48,9 @@ class _TableEditor(QWidget):
     changed = Signal()
 
     def _lay_out(self, *buttons: QPushButton) -> None:
-        row = QHBoxLayout()
+        row = FlowLayout()  # the buttons go on two lines in a narrow pane
         for b in buttons:
             row.addWidget(b)
-        row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table)
@@ -74,7 +73,13 @@ class ResourcesGrid(_TableEditor):
                  "pour un indépendant, le chiffre d'affaires et le genre d'activité. "
                  "« Même montant » remplit les 13 mois ; chaque mois peut ensuite être corrigé.")
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Shown the current month first, then back in time: it is in view without scrolling
+        # the table. The columns themselves stay oldest first.
+        newest_first = range(self.table.columnCount() - 1, FIRST_MONTH_COL - 1, -1)
+        for visual, column in enumerate(newest_first, start=FIRST_MONTH_COL):
+            header.moveSection(header.visualIndex(column), visual)
         self.table.setMinimumHeight(150)
         self.add_button = describe(QPushButton("Ajouter une ressource"), "Ajouter une ressource")
         self.remove_button = describe(QPushButton("Retirer la ligne"), "Retirer la ressource sélectionnée")
@@ -91,11 +96,11 @@ class ResourcesGrid(_TableEditor):
 
     # --- columns --------------------------------------------------------------------
     def set_month(self, month: str) -> None:
-        """Months are columns oldest first; data is kept by month when M changes."""
+        """Months are columns oldest first (shown newest first); data is kept by month when M changes."""
         data = self.to_data() if self.months else []
         self.months = window(month, HISTORY_MONTHS)
         headers = list(HEADERS) + [short_month(m) for m in self.months]
-        headers[-1] += " (mois en cours)"
+        headers[-1] += "\nmois en cours"
         self.table.setHorizontalHeaderLabels(headers)
         if data:
             self.set_data(data)
@@ -122,10 +127,11 @@ class ResourcesGrid(_TableEditor):
     def add_row(self, person: str | None = None, rtype: str = "wages", nature: str | None = None) -> int:
         row = self.table.rowCount()
         self.table.insertRow(row)
-        who = ChoiceCombo({pid: label for pid, label in self._people}, "Personne qui perçoit la ressource")
+        # Narrow combos: the current month's column stays in view beside them.
+        who = ChoiceCombo({pid: label for pid, label in self._people}, "Personne qui perçoit la ressource", letters=8)
         if person:
             who.set_value(person)
-        kind = ChoiceCombo(RESOURCE_TYPES, "Type de ressource")
+        kind = ChoiceCombo(RESOURCE_TYPES, "Type de ressource", letters=14)
         kind.set_value(rtype)
         what = ChoiceCombo({}, "Nature des montants",
                            "Nets ou bruts (salaire, chômage, retraite) ; pour un indépendant, le chiffre d'affaires "
@@ -199,7 +205,7 @@ class ResourcesGrid(_TableEditor):
                 try:
                     parse_amount(self._cell(row, col))
                 except ValueError:
-                    header = self.table.horizontalHeaderItem(col).text()
+                    header = self.table.horizontalHeaderItem(col).text().replace("\n", " ")
                     out.append(f"Ressources, ligne {row + 1}, {header} : montant invalide « {self._cell(row, col)} »")
         return out
 
