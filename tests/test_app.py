@@ -322,8 +322,10 @@ def test_starting_another_dossier_keeps_the_offered_one_aside(qtbot, window, cat
     assert again.start.resume_banner.isVisibleTo(again)
     qtbot.mouseClick(again.start.buttons["demenagement"], Qt.MouseButton.LeftButton)
     assert not again.start.resume_banner.isVisibleTo(again)
+    from aidant_desk import autosave
+
     kept = list(home.glob("dossier-precedent-*.json"))
-    assert len(kept) == 1 and "1954-08-30" in kept[0].read_text(encoding="utf-8")
+    assert len(kept) == 1 and autosave.read(kept[0])["people"][0]["birth_date"] == "1954-08-30"
 
 
 def test_changing_the_month_moves_the_resources_grid(qtbot, window):

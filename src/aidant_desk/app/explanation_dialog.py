@@ -43,6 +43,7 @@ class ExplanationDialog(QDialog):
         note.setWordWrap(True)
         note.setStyleSheet("color: #444;")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText("Fermer")
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)

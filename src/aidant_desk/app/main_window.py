@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..desk import (Catalogue, Compare, Desk, Dossier, Explain, InvalidData, Ladder, Simulate, StoreError, current_month,
-                    is_month, month_label)
+from ..desk import (Catalogue, Compare, Consent, Desk, Dossier, Explain, InvalidData, Ladder, Simulate, StoreError,
+                    current_month, is_month, month_label)
 from .agenda_panel import AgendaPanel
 from .chart import EarningsView
 from .comparison import ComparisonView
@@ -31,6 +31,7 @@ from .engine_client import EngineClient
 from .explanation_dialog import ExplanationDialog
 from .form import SECTIONS, DossierForm
 from .handout_dialog import HandoutDialog
+from .kept_dossiers import KeepDialog, KeptDossiersPanel
 from .results_panel import ResultsPanel
 from .settings_dialog import SettingsDialog
 from .sync_loop import SyncLoop
@@ -45,9 +46,10 @@ class StartPage(QWidget):
     resume_requested = Signal()
     settings_requested = Signal()
 
-    def __init__(self, catalogue: Catalogue, parent=None):
+    def __init__(self, catalogue: Catalogue, desk: Desk, parent=None):
         super().__init__(parent)
         title = QLabel("<h1>Aidant Desk</h1><p>Que se passe-t-il dans la vie de la personne ?</p>")
+        self.kept = KeptDossiersPanel(desk)
         grid = QGridLayout()
         self.buttons: dict[str, QPushButton] = {}
         for i, event in enumerate(catalogue.life_events):
@@ -61,7 +63,7 @@ class StartPage(QWidget):
         full.setMinimumHeight(48)
         full.clicked.connect(lambda: self.event_chosen.emit(""))
         self.buttons[""] = full
-        open_button = describe(QPushButton("Ouvrir un dossier…"), "Ouvrir un dossier enregistré")
+        open_button = describe(QPushButton("Ouvrir un fichier…"), "Ouvrir un fichier dossier (.json)")
         open_button.clicked.connect(self.open_requested.emit)
         self.resume_banner = QWidget()
         banner = QHBoxLayout(self.resume_banner)
@@ -94,7 +96,7 @@ class StartPage(QWidget):
         row.addWidget(full, 1)
         row.addWidget(open_button)
         layout.addLayout(row)
-        layout.addStretch(1)
+        layout.addWidget(self.kept, 1)
         layout.addWidget(self.engine_state)
 
 
@@ -113,7 +115,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Aidant Desk")
         self.resize(1400, 900)
 
-        self.start = StartPage(catalogue)
+        self.start = StartPage(catalogue, self.desk)
+        self.kept_id: int | None = None  # the kept dossier on screen, saved again under its id
+        self.kept_name = ""
         self.form = DossierForm(catalogue)
         self.results = ResultsPanel()
         self.comparison = ComparisonView(catalogue)
@@ -148,10 +152,16 @@ class MainWindow(QMainWindow):
         problem = self.desk.store_problem()
         for notice in self.desk.notices + ([f"Les comptes d'activité sont désactivés : {problem}"] if problem else []):
             self.statusBar().showMessage(notice, 15000)
+        if not problem:
+            self._purge_expired()
 
         self._actions()
         self.start.event_chosen.connect(self.start_dossier)
         self.start.open_requested.connect(self.open_dialog)
+        self.start.kept.open_requested.connect(self.open_kept)
+        self.start.kept.delete_requested.connect(self.ask_delete_kept)
+        self.start.kept.export_requested.connect(self.export_kept)
+        self.start.kept.import_requested.connect(self.import_file)
         self.start.resume_requested.connect(self.resume_autosave)
         self.start.settings_requested.connect(self.open_settings)
         self.form.changed.connect(self.dossier_changed)
@@ -173,9 +183,9 @@ class MainWindow(QMainWindow):
         menu = self.menuBar().addMenu("&Dossier")
         for text, shortcut, slot in (
             ("&Nouveau", QKeySequence.StandardKey.New, self.new_dossier),
-            ("&Ouvrir…", QKeySequence.StandardKey.Open, self.open_dialog),
-            ("&Enregistrer", QKeySequence.StandardKey.Save, self.save),
-            ("Enregistrer &sous…", QKeySequence.StandardKey.SaveAs, self.save_as),
+            ("&Ouvrir un fichier…", QKeySequence.StandardKey.Open, self.open_dialog),
+            ("&Enregistrer sur ce poste", QKeySequence.StandardKey.Save, self.keep),
+            ("&Exporter en fichier…", QKeySequence.StandardKey.SaveAs, self.save_as),
             ("&Imprimer le récapitulatif…", QKeySequence.StandardKey.Print, self.open_handout),
         ):
             action = QAction(text, self)
@@ -284,6 +294,7 @@ class MainWindow(QMainWindow):
 
     def start_dossier(self, event_id: str) -> None:
         self._begin()
+        self.kept_id, self.kept_name = None, ""
         events = [event_id] if event_id else []
         self.path = None
         self.form.new_dossier(self.month, events, full_check=not event_id)
@@ -294,6 +305,7 @@ class MainWindow(QMainWindow):
 
     def load_dossier(self, dossier: Dossier, path: Path | None = None) -> None:
         self._begin()
+        self.kept_id, self.kept_name = None, ""
         self.path = path
         self._show_data(dossier.to_dict())
         self.setWindowTitle(f"Aidant Desk — {dossier.label or (path.name if path else 'dossier')}")
@@ -385,6 +397,7 @@ class MainWindow(QMainWindow):
             self._show_data(data)
 
     def new_dossier(self) -> None:
+        self.start.kept.refresh()
         self.pages.setCurrentWidget(self.start)
 
     def open_dialog(self) -> None:
@@ -426,6 +439,121 @@ class MainWindow(QMainWindow):
             return
         self.path = path
         self.statusBar().showMessage(f"Dossier enregistré : {path}", 5000)
+
+    # --- dossiers kept on the desk ---------------------------------------------------------
+    def keep(self) -> KeepDialog | None:
+        """Ctrl+S: keeps the dossier on the desk; the first time, asks its name and the consent."""
+        self.form.flush()
+        dossier = self.current_dossier()
+        if dossier is None:
+            self.show_error("Dossier incomplet", "Corrigez les champs signalés avant d'enregistrer ; "
+                                                 "la saisie est conservée automatiquement.")
+            return None
+        if self.kept_id is not None:
+            self._keep(dossier, self.kept_name, None)
+            return None
+        self.keep_dialog = KeepDialog(dossier.label or "", self)
+        self.keep_dialog.accepted.connect(lambda: self._keep(dossier, *self.keep_dialog.answer()))
+        self.keep_dialog.open()
+        return self.keep_dialog
+
+    def _keep(self, dossier: Dossier, name: str, consent: Consent | None) -> None:
+        shelf = self.desk.dossiers
+        try:
+            if consent is None:  # saved again: the consent given the first time stands
+                consent = shelf.open(self.kept_id).consent
+            self.kept_id = shelf.save(name, dossier, consent, self.results.result, self.catalogue.fingerprint,
+                                      dossier_id=self.kept_id)
+        except (InvalidData, StoreError) as error:
+            self.show_error("Enregistrement impossible", error.describe() if isinstance(error, InvalidData)
+                            else str(error))
+            return
+        self.kept_name = name
+        self.setWindowTitle(f"Aidant Desk — {name}")
+        self.statusBar().showMessage(f"Dossier « {name} » enregistré sur ce poste (chiffré).", 5000)
+        self.start.kept.refresh()
+
+    def open_kept(self, dossier_id: int) -> None:
+        try:
+            opened = self.desk.dossiers.open(dossier_id)
+        except (InvalidData, StoreError) as error:
+            self.show_error("Impossible d'ouvrir ce dossier", error.describe() if isinstance(error, InvalidData)
+                            else str(error))
+            return
+        self.load_dossier(opened.dossier.with_month(opened.dossier.month or self.month))
+        self.kept_id, self.kept_name = dossier_id, opened.summary.name
+        self.setWindowTitle(f"Aidant Desk — {opened.summary.name}")
+
+    def ask_delete_kept(self, dossier_id: int) -> QMessageBox:
+        """The right to erasure, after a confirmation the counselor reads with the person."""
+        name = next((k.name for k in self.start.kept.shown if k.id == dossier_id), f"n° {dossier_id}")
+        self.confirm_box = QMessageBox(QMessageBox.Icon.Question, "Supprimer le dossier",
+                                       f"Effacer définitivement le dossier « {name} » de ce poste ?",
+                                       QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        self.confirm_box.button(QMessageBox.StandardButton.Yes).setText("Effacer")
+        self.confirm_box.button(QMessageBox.StandardButton.No).setText("Garder")
+        self.confirm_box.button(QMessageBox.StandardButton.Yes).clicked.connect(lambda: self.delete_kept(dossier_id))
+        self.confirm_box.open()
+        return self.confirm_box
+
+    def delete_kept(self, dossier_id: int) -> None:
+        try:
+            self.desk.dossiers.delete(dossier_id)
+        except StoreError as error:
+            self.show_error("Suppression impossible", str(error))
+            return
+        if self.kept_id == dossier_id:
+            self.kept_id, self.kept_name = None, ""
+        self.statusBar().showMessage("Dossier effacé de ce poste.", 5000)
+        self.start.kept.refresh()
+
+    def export_kept(self, dossier_id: int) -> None:
+        path = self.choose_path("Exporter le dossier (sans son nom)", save=True)
+        if path is None:
+            return
+        try:
+            self.desk.dossiers.export(dossier_id, path)
+        except (OSError, StoreError) as error:
+            self.show_error("Export impossible", f"{path} : {getattr(error, 'strerror', None) or error}")
+            return
+        self.statusBar().showMessage(f"Dossier exporté : {path}", 5000)
+
+    def import_file(self) -> KeepDialog | None:
+        """A dossier file from another desk, kept here under a name, with the consent."""
+        path = self.choose_path("Importer un dossier", save=False)
+        if path is None:
+            return None
+        self.keep_dialog = KeepDialog(path.stem, self)
+        self.keep_dialog.accepted.connect(lambda: self._import(path, *self.keep_dialog.answer()))
+        self.keep_dialog.open()
+        return self.keep_dialog
+
+    def _import(self, path: Path, name: str, consent: Consent) -> None:
+        try:
+            self.desk.dossiers.import_file(path, name, consent)
+        except (InvalidData, StoreError) as error:
+            self.show_error("Import impossible", error.describe() if isinstance(error, InvalidData) else str(error))
+            return
+        self.statusBar().showMessage(f"Dossier « {name} » importé.", 5000)
+        self.start.kept.refresh()
+
+    def choose_path(self, title: str, save: bool) -> Path | None:
+        """The operating system's file dialog (tests stand in for it)."""
+        ask = QFileDialog.getSaveFileName if save else QFileDialog.getOpenFileName
+        name, _ = ask(self, title, "", "Dossiers Aidant Desk (*.json)")
+        return Path(name) if name else None
+
+    def _purge_expired(self) -> None:
+        """At each start: the dossiers and autosaves past their retention are erased."""
+        try:
+            dossiers, files = self.desk.purge_expired()
+        except StoreError as error:
+            self.show_background_error(f"La purge des dossiers anciens a échoué : {error}")
+            return
+        if dossiers or files:
+            self.statusBar().showMessage(f"{dossiers} dossier(s) arrivé(s) au bout de leur durée de conservation "
+                                         "ont été effacés.", 15000)
+        self.start.kept.refresh()
 
     def show_error(self, title: str, text: str) -> None:
         """Errors a person can cause: a French message, never a traceback."""
