@@ -14,6 +14,7 @@ from aidant_desk.desk import Desk
 from aidant_desk.desk.dossiers import Consent, add_months_to_date
 from aidant_desk.dossier import Dossier, InvalidData
 from aidant_desk.store import StoreError
+from aidant_desk.formatting import euros
 from aidant_desk.store.encryption import KEY_FILE
 
 from .conftest import EXAMPLES
@@ -265,3 +266,63 @@ def test_the_cli_keeps_lists_exports_and_deletes(tmp_path, capsys):
     assert "n'existe plus" in capsys.readouterr().err
     assert main(["dossiers", "list", *database]) == 0
     assert "Aucun dossier." in capsys.readouterr().out
+
+
+# ------------------------------------------------------------------ re-check when the rules change
+
+def tamper_results(desk, dossier_id: int, change) -> None:
+    """Edits the results kept with a dossier, as older rules would have left them."""
+    content = dict(next(c for i, c in desk.dossiers.contents() if i == dossier_id))
+    change(content)
+    token = desk.dossiers.cipher.encrypt(json.dumps(content).encode())
+    desk.db["dossiers"].update(dossier_id, {"content": token, "catalogue_fingerprint": "ancienne-version"})
+
+
+def test_a_recheck_says_which_aids_changed_for_whom(desk, engine, catalogue, capsys):
+    first, second = person_dossier(), Dossier.load(EXAMPLES / "retraite_petite_pension.json")
+    a = desk.dossiers.save(NAME, first, CONSENT, engine.simulate(first), catalogue.fingerprint)
+    b = desk.dossiers.save("Bernard Martin", second, CONSENT, engine.simulate(second), catalogue.fingerprint)
+
+    def older_rules(content):  # the prime d'activité was 150 € and the RSA was found
+        content["results"]["ppa"] = ["eligible", 150.0]
+        content["results"]["rsa"] = ["eligible", 42.0]
+
+    tamper_results(desk, a, older_rules)
+    [kept_b, kept_a] = desk.dossiers.list()
+    assert kept_a.outdated(catalogue.fingerprint, "176.1.8") and not kept_b.outdated(catalogue.fingerprint, "176.1.8")
+    report = desk.recheck()
+    assert report.checked == 2 and report.first_time == 0 and report.refused == ()
+    [changed] = report.changed
+    assert changed.dossier_id == a and changed.name == NAME
+    now = engine.simulate(first)
+    assert {(c.label, c.before, c.after) for c in changed.changes} == {
+        ("Prime d'activité", ("eligible", 150.0), ("eligible", now.aid("ppa").amount)),
+        ("Revenu de solidarité active", ("eligible", 42.0), ())}
+    assert not any(k.outdated(catalogue.fingerprint, "176.1.8") for k in desk.dossiers.list())
+    assert desk.recheck().changed == ()  # the results kept are today's now
+
+    from aidant_desk.cli import main
+
+    tamper_results(desk, b, lambda content: content["results"].update(aspa=["eligible", 10.0]))
+    desk.close()
+    assert main(["recheck", "--database", str(desk.path)]) == 0
+    out = capsys.readouterr().out
+    assert "2 dossier(s) revérifié(s) ; des aides changent pour 1." in out
+    assert "n° 2 — Bernard Martin (novembre 2026) :" in out
+    spaces = str.maketrans({"\u00a0": " ", "\u202f": " "})
+    expected = f"Allocation de solidarité aux personnes âgées : 10,00 € → {euros(engine.simulate(second).aid('aspa').amount)}"
+    assert expected.translate(spaces) in out.translate(spaces)
+
+
+def test_a_dossier_that_cannot_be_computed_is_reported_not_fatal(desk, engine, catalogue):
+    kept = desk.dossiers.save(NAME, person_dossier(), CONSENT)
+    desk.dossiers.save("Bernard Martin", Dossier.load(EXAMPLES / "retraite_petite_pension.json"), CONSENT)
+
+    def broken(content):
+        content["dossier"]["people"][0]["birth_date"] = "pas une date"
+
+    tamper_results(desk, kept, broken)
+    report = desk.recheck()
+    assert report.checked == 1 and report.first_time == 1
+    [(dossier_id, name, why)] = report.refused
+    assert (dossier_id, name) == (kept, NAME) and "birth_date" in why

@@ -129,3 +129,27 @@ def test_the_window_purges_expired_dossiers_at_start(qtbot, catalogue, engine_cl
                                                                 now=lambda: today))
     assert rows(window) == ["Vu récemment"]
     assert "1 dossier(s) arrivé(s) au bout de leur durée de conservation" in window.statusBar().currentMessage()
+
+
+def test_recheck_runs_in_the_background_and_says_what_changed(qtbot, catalogue, engine_client, engine, home):
+    import json
+
+    from aidant_desk.desk import Consent
+
+    desk = Desk(home / "desk.db", catalogue=catalogue)
+    dossier = example("retraite_petite_pension")
+    kept = desk.dossiers.save("Bernard Martin", dossier, Consent(True), engine.simulate(dossier), "anciennes-regles")
+    content = dict(next(c for i, c in desk.dossiers.contents() if i == kept))
+    content["results"]["aspa"] = ["eligible", 10.0]  # what older rules gave
+    desk.db["dossiers"].update(kept, {"content": desk.dossiers.cipher.encrypt(json.dumps(content).encode())})
+    window = open_window(qtbot, catalogue, engine_client, desk)
+    panel = window.start.kept
+    assert panel.table.item(0, 3).text() == "à revérifier"
+    qtbot.mouseClick(panel.recheck_button, Qt.MouseButton.LeftButton)
+    assert not panel.recheck_button.isEnabled() and panel.progress.isVisibleTo(window)
+    qtbot.waitUntil(lambda: panel.report.isVisibleTo(window), timeout=ENGINE_TIMEOUT_MS)
+    text = panel.report.text()
+    assert text.startswith("1 dossier(s) revérifié(s) ; des aides changent pour 1.")
+    assert "• Bernard Martin (novembre 2026) — Allocation de solidarité aux personnes âgées : 10,00" in text
+    assert panel.table.item(0, 3).text() == "à jour" and panel.recheck_button.isEnabled()
+    assert panel.progress.maximum() == 1 and panel.progress.value() == 1

@@ -8,13 +8,15 @@ from datetime import date
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
-    QLineEdit, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QLineEdit, QProgressBar, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from ..desk import Consent, Desk, KeptDossier, french_date
+from ..desk import (OPENFISCA_FRANCE_VERSION, Consent, Desk, KeptDossier, RecheckReport, french_date, month_label,
+                    state_text)
 from .widgets import describe
 
-COLUMNS = ("Nom", "Dernière visite", "Aides trouvées", "Effacé le")
+COLUMNS = ("Nom", "Dernière visite", "Aides trouvées", "Règles", "Effacé le")
+OUTDATED = "à revérifier"  # its last results came from other rules
 
 
 class KeptDossiersPanel(QWidget):
@@ -22,6 +24,8 @@ class KeptDossiersPanel(QWidget):
     delete_requested = Signal(int)
     export_requested = Signal(int)
     import_requested = Signal()
+    recheck_requested = Signal()
+    recheck_progress = Signal(int, int)  # done, total: emitted from the re-check's thread
 
     def __init__(self, desk: Desk, parent=None):
         super().__init__(parent)
@@ -52,6 +56,17 @@ class KeptDossiersPanel(QWidget):
             button.clicked.connect(slot)
             buttons.addWidget(button)
         buttons.addStretch(1)
+        self.recheck_button = describe(QPushButton("Revérifier"), "Revérifier tous les dossiers",
+                                       "Recalcule chaque dossier avec les règles d'aujourd'hui et dit ce qui change.")
+        self.recheck_button.clicked.connect(self.recheck_requested.emit)
+        buttons.addWidget(self.recheck_button)
+        self.progress = QProgressBar()
+        self.progress.hide()
+        self.recheck_progress.connect(self._progressed)
+        self.report = QLabel()
+        self.report.setWordWrap(True)
+        self.report.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.report.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(QLabel("<b>Dossiers enregistrés</b>"))
@@ -60,6 +75,8 @@ class KeptDossiersPanel(QWidget):
         layout.addWidget(self.empty)
         layout.addWidget(self.notice)
         layout.addLayout(buttons)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.report)
         self.shown: list[KeptDossier] = []
 
     def refresh(self) -> None:
@@ -67,11 +84,13 @@ class KeptDossiersPanel(QWidget):
         problem = self.desk.store_problem()
         self.shown = [] if problem else self.desk.dossiers.list(self.search.text())
         today = date.today()
+        fingerprint = "" if problem else self.desk.catalogue.fingerprint
         self.table.setRowCount(len(self.shown))
         for row, kept in enumerate(self.shown):
             aids = "—" if kept.aids_found is None else str(kept.aids_found)
+            rules = OUTDATED if kept.outdated(fingerprint, OPENFISCA_FRANCE_VERSION) else "à jour"
             purge = french_date(kept.purge_on) + (" (bientôt)" if kept.purge_soon(today) else "")
-            for col, text in enumerate((kept.name, french_date(kept.updated_at), aids, purge)):
+            for col, text in enumerate((kept.name, french_date(kept.updated_at), aids, rules, purge)):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, kept.id)
                 self.table.setItem(row, col, item)
@@ -84,6 +103,38 @@ class KeptDossiersPanel(QWidget):
         self.notice.setText(f"{len(soon)} dossier(s) seront effacés dans moins d'une semaine (durée de conservation "
                             f"de {self.desk.dossiers.retention_months()} mois)." if soon else "")
         self.notice.setVisible(bool(soon))
+
+    # --- re-check ----------------------------------------------------------------------------
+    def recheck_started(self) -> None:
+        self.recheck_button.setEnabled(False)
+        self.progress.setValue(0)
+        self.progress.show()
+        self.report.hide()
+
+    def _progressed(self, done: int, total: int) -> None:
+        self.progress.setMaximum(total)
+        self.progress.setValue(done)
+        self.progress.setFormat(f"{done} / {total} dossiers recalculés")
+
+    def show_recheck(self, report: RecheckReport) -> None:
+        """What changed, for whom; the list is then up to date."""
+        self.recheck_button.setEnabled(True)
+        self.progress.hide()
+        lines = [f"{report.checked} dossier(s) revérifié(s) ; des aides changent pour {len(report.changed)}."]
+        for changed in report.changed:
+            changes = " ; ".join(f"{aid.label} : {state_text(aid.before)} → {state_text(aid.after)}"
+                                 for aid in changed.changes)
+            lines.append(f"• {changed.name} ({month_label(changed.month)}) — {changes}")
+        lines += [f"• {name} : non recalculable ({why})" for _, name, why in report.refused]
+        self.report.setText("\n".join(lines))
+        self.report.show()
+        self.refresh()
+
+    def recheck_failed(self, message: str) -> None:
+        self.recheck_button.setEnabled(True)
+        self.progress.hide()
+        self.report.setText(f"La revérification a échoué : {message}")
+        self.report.show()
 
     def current_id(self) -> int | None:
         row = self.table.currentRow()

@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
@@ -22,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..desk import (Catalogue, Compare, Consent, Desk, Dossier, Explain, InvalidData, Ladder, Simulate, StoreError,
-                    current_month, is_month, month_label)
+from ..desk import (Catalogue, Compare, Consent, Desk, Dossier, Explain, InvalidData, Ladder, RecheckReport, Simulate,
+                    StoreError, current_month, is_month, month_label, visit_summary)
 from .agenda_panel import AgendaPanel
 from .chart import EarningsView
 from .comparison import ComparisonView
@@ -33,6 +34,7 @@ from .form import SECTIONS, DossierForm
 from .handout_dialog import HandoutDialog
 from .kept_dossiers import KeepDialog, KeptDossiersPanel
 from .results_panel import ResultsPanel
+from .runner import Operation
 from .settings_dialog import SettingsDialog
 from .sync_loop import SyncLoop
 from .widgets import describe
@@ -167,6 +169,8 @@ class MainWindow(QMainWindow):
         self.form.changed.connect(self.dossier_changed)
         self.results.print_button.clicked.connect(self.open_handout)
         self.results.explain_requested.connect(self.explain)
+        self.results.summary_requested.connect(self.copy_summary)
+        self.start.kept.recheck_requested.connect(self.recheck)
         self.comparison.requested.connect(self.request_comparison)
         self.earnings.requested.connect(self.request_tab_work)
         self.tabs.currentChanged.connect(lambda _: self.request_tab_work())
@@ -536,6 +540,33 @@ class MainWindow(QMainWindow):
             return
         self.statusBar().showMessage(f"Dossier « {name} » importé.", 5000)
         self.start.kept.refresh()
+
+    def recheck(self) -> None:
+        """« Revérifier » : every kept dossier computed again under today's rules, in the
+        background, with its own store connection and engine; the list shows the progress."""
+        panel = self.start.kept
+        path, catalogue = self.desk.path, self.catalogue
+
+        def work() -> RecheckReport:
+            with Desk(path, catalogue=catalogue) as worker:
+                return worker.recheck(progress=panel.recheck_progress.emit)
+
+        panel.recheck_started()
+        (Operation(work, "recheck", self).progress("Revérification des dossiers…")
+         .success(panel.show_recheck).failure(panel.recheck_failed).run(self.runner))
+
+    def copy_summary(self, with_name: bool) -> str:
+        """The visit summary on the clipboard, for the case notes; the name only when asked."""
+        result = self.results.result
+        if result is None or self.dossier is None:
+            self.statusBar().showMessage("Le résumé demande des résultats : remplissez d'abord le dossier.", 8000)
+            return ""
+        name = self.kept_name if with_name else ""
+        text = visit_summary(self.dossier, result, self.agenda_panel.on_handout, catalogue=self.catalogue, name=name)
+        QApplication.clipboard().setText(text)
+        self.statusBar().showMessage("Résumé copié" + (" avec le nom" if name else ", sans nom")
+                                     + " : collez-le dans les notes du dossier.", 5000)
+        return text
 
     def choose_path(self, title: str, save: bool) -> Path | None:
         """The operating system's file dialog (tests stand in for it)."""

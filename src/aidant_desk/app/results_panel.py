@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
-    QHBoxLayout, QHeaderView, QLabel, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+    QCheckBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
 from ..desk import EXPLAINED, SimulationResult, amount_text, euros
@@ -37,6 +37,7 @@ EXPLAIN_LINK = "Comment ce montant est calculé"
 
 class ResultsPanel(QWidget):
     explain_requested = Signal(str)  # aid id: show how its amount is computed
+    summary_requested = Signal(bool)  # copy the visit summary; True: with the person's name
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -57,16 +58,27 @@ class ResultsPanel(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.setAlternatingRowColors(True)
         self.print_button = describe(QPushButton("Imprimer le récapitulatif…"), "Imprimer le récapitulatif (Ctrl+P)")
+        self.summary_button = describe(QPushButton("Copier le résumé"), "Copier le résumé de la visite",
+                                       "Met dans le presse-papiers un résumé en texte simple pour les notes du dossier.")
+        self.summary_with_name = describe(QCheckBox("avec le nom"), "Résumé avec le nom de la personne",
+                                          "Sans cette case, le résumé ne contient aucun nom.")
+        self.summary_with_name.setChecked(False)
+        self.summary_button.clicked.connect(self._summary_clicked)
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
         top.addWidget(self.print_button, alignment=Qt.AlignmentFlag.AlignTop)
+        top.addWidget(self.summary_button, alignment=Qt.AlignmentFlag.AlignTop)
+        top.addWidget(self.summary_with_name, alignment=Qt.AlignmentFlag.AlignTop)
         layout.addLayout(top)
         layout.addWidget(self.notes)
         layout.addWidget(self.tree, 1)
         self.result: SimulationResult | None = None
         self._pending: dict[int, list] = {}
         self.tree.itemExpanded.connect(self._expanded)
+
+    def _summary_clicked(self) -> None:
+        self.summary_requested.emit(self.summary_with_name.isChecked())
 
     def show_message(self, text: str, error: bool = False) -> None:
         color = "#b00020" if error else "#333"

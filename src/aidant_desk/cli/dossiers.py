@@ -1,15 +1,17 @@
 """`aidant-desk dossiers`: the dossiers kept on the desk, headless — list and search,
-keep a dossier file under a name, export, import, delete on request, purge.
+keep a dossier file under a name, export, import, delete on request, purge. And
+`aidant-desk recheck`: every kept dossier computed again under today's rules.
 
 Wired into aidant_desk.cli through add_parser(subparsers) and run(args).
 """
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import date
 from pathlib import Path
 
-from ..desk import Consent, InvalidData, KeptDossier, StoreError, french_date
+from ..desk import Consent, InvalidData, KeptDossier, StoreError, french_date, month_label, state_text
 from .common import EXIT_FILE, EXIT_INVALID, database_option, error, opened_desk
 
 
@@ -33,6 +35,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     delete = sub.add_parser("delete", parents=[common], help="efface un dossier (droit à l'effacement)")
     delete.add_argument("id", type=int, metavar="NUMÉRO")
     sub.add_parser("purge", parents=[common], help="efface les dossiers dont la durée de conservation est passée")
+    subparsers.add_parser("recheck", parents=[common],
+                          help="recalcule tous les dossiers gardés avec les règles d'aujourd'hui et dit ce qui change")
     return parser
 
 
@@ -47,6 +51,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _command(desk, args: argparse.Namespace) -> int:
+    if args.command == "recheck":
+        return _recheck(desk)
     shelf = desk.dossiers
     command = args.dossiers_command
     if command == "list":
@@ -67,6 +73,19 @@ def _command(desk, args: argparse.Namespace) -> int:
         dossiers, files = desk.purge_expired()
         print(f"Durée de conservation : {shelf.retention_months()} mois. "
               f"{dossiers} dossier(s) et {files} fichier(s) en cours effacés.")
+    return 0
+
+
+def _recheck(desk) -> int:
+    report = desk.recheck(progress=lambda done, total: print(f"  {done}/{total} dossiers recalculés", file=sys.stderr))
+    first = f" (dont {report.first_time} calculé(s) pour la première fois)" if report.first_time else ""
+    print(f"{report.checked} dossier(s) revérifié(s){first} ; des aides changent pour {len(report.changed)}.")
+    for changed in report.changed:
+        print(f"n° {changed.dossier_id} — {changed.name} ({month_label(changed.month)}) :")
+        for aid in changed.changes:
+            print(f"  {aid.label} : {state_text(aid.before)} → {state_text(aid.after)}")
+    for dossier_id, name, why in report.refused:
+        print(f"n° {dossier_id} — {name} : non recalculable ({why})")
     return 0
 
 

@@ -13,6 +13,7 @@ from ..dossier import (FORMAT_VERSION, GROSS_TYPES, HISTORY_MONTHS, Dossier, Inv
                        current_month, is_month, month_label, window)
 from ..dossier.migration import upgrade
 from ..engine.explain import DETAIL, EXPLAINED, RESULT, Explanation, explanation_rows, explanation_text
+from ..engine.core import OPENFISCA_FRANCE_VERSION
 from ..engine.results import STATUS_LABELS, SimulationResult
 from ..engine.scenarios import Comparison, EarningsLadder
 from ..engine.service import Answer as EngineAnswer
@@ -30,13 +31,16 @@ from ..sync import NotConfigured, SyncReport
 from .delivery import BuildHandout, Handout
 from .desk import Desk
 from .dossiers import Consent, KeptDossier, OpenedDossier
+from .recheck import AidChanged, DossierChanged, RecheckReport, state_text
 from .rules import check_rules, export_rules
 from .settings import DeskSettings
+from .visit_summary import visit_summary
 
 __all__ = [
     # the use cases
-    "Desk", "DeskSettings", "Handout", "BuildHandout", "check_rules", "export_rules",
-    "Consent", "KeptDossier", "OpenedDossier",
+    "Desk", "DeskSettings", "Handout", "BuildHandout", "check_rules", "export_rules", "visit_summary",
+    "Consent", "KeptDossier", "OpenedDossier", "AidChanged", "DossierChanged", "RecheckReport", "state_text",
+    "OPENFISCA_FRANCE_VERSION",
     # the engine process and its typed messages
     "serve_engine", "EngineRequest", "Simulate", "Compare", "Explain", "Ladder", "EngineStop", "EngineReady", "EngineAnswer",
     "EngineRefusal",

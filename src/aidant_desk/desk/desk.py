@@ -28,6 +28,7 @@ from ..sync import status_lines, sync_status
 from ..store.encryption import dossier_cipher
 from .delivery import BuildHandout, Handout
 from .dossiers import DossierShelf
+from .recheck import RecheckReport, recheck
 from .settings import DeskSettings, load_settings, load_site_settings, save_settings
 
 
@@ -133,6 +134,10 @@ class Desk:
     def set_aside_in_progress(self) -> Path | None:
         """A new dossier starts: keep the one in progress under another name."""
         return autosave.set_aside()
+
+    def recheck(self, progress: Callable[[int, int], None] | None = None) -> RecheckReport:
+        """Every kept dossier computed again under today's rules; what changed, for whom."""
+        return recheck(self.dossiers, self.engine, self.catalogue, progress=progress)
 
     def purge_expired(self) -> tuple[int, int]:
         """The kept dossiers and the autosave files whose retention has ended, deleted:

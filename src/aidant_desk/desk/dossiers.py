@@ -15,7 +15,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from sqlite_utils import Database
 
@@ -58,6 +58,11 @@ class KeptDossier:
 
     def purge_soon(self, today: date) -> bool:
         return self.purge_on - today <= timedelta(days=WARNING_DAYS)
+
+    def outdated(self, catalogue_fingerprint: str, openfisca_france_version: str) -> bool:
+        """Its last results came from other rules (or it has none): « à revérifier »."""
+        return (self.catalogue_fingerprint, self.openfisca_france_version) != (catalogue_fingerprint,
+                                                                                openfisca_france_version)
 
 
 @dataclass(frozen=True)
@@ -109,13 +114,10 @@ class DossierShelf:
             problems.append(Problem("consent", "la personne doit accepter que le poste garde son dossier"))
         if problems:
             raise InvalidData(problems)
-        content = json.dumps({"name": name, "dossier": dossier.to_dict(),
-                              "consent": {"given": True, "on": (consent.on or self._now().date()).isoformat()}},
-                             ensure_ascii=False).encode()
-        row = {"content": self.cipher.encrypt(content), "updated_at": _text(self._utc()),
-               "aids_found": len(result.aids_found) if result else None,
-               "catalogue_fingerprint": catalogue_fingerprint,
-               "openfisca_france_version": result.openfisca_france_version if result else ""}
+        content = {"name": name, "dossier": dossier.to_dict(),
+                   "consent": {"given": True, "on": (consent.on or self._now().date()).isoformat()},
+                   "results": snapshot(result) if result else {}}
+        row = {**self._encrypted(content, result, catalogue_fingerprint), "updated_at": _text(self._utc())}
         with write_transaction(self.db):
             if dossier_id is None:
                 row["created_at"] = row["updated_at"]
@@ -124,6 +126,24 @@ class DossierShelf:
                 raise StoreError(f"Le dossier n° {dossier_id} n'existe plus sur ce poste (supprimé ou purgé).")
             self.db["dossiers"].update(dossier_id, row)
             return dossier_id
+
+    def _encrypted(self, content: dict, result: SimulationResult | None, catalogue_fingerprint: str) -> dict:
+        return {"content": self.cipher.encrypt(json.dumps(content, ensure_ascii=False).encode()),
+                "aids_found": len(result.aids_found) if result else None,
+                "catalogue_fingerprint": catalogue_fingerprint,
+                "openfisca_france_version": result.openfisca_france_version if result else ""}
+
+    def contents(self) -> Iterator[tuple[int, dict]]:
+        """Every kept dossier's id and decrypted content (name, dossier, consent, results)."""
+        for row in self.db.execute(f"{_SELECT} ORDER BY id").fetchall():
+            yield row[0], json.loads(self.cipher.decrypt(row[1]))
+
+    def replace_results(self, updates: list[tuple[int, dict, SimulationResult]], catalogue_fingerprint: str) -> None:
+        """Re-checked results for many dossiers at once; their last visit date stays."""
+        with write_transaction(self.db):
+            for dossier_id, content, result in updates:
+                content = {**content, "results": snapshot(result)}
+                self.db["dossiers"].update(dossier_id, self._encrypted(content, result, catalogue_fingerprint))
 
     def list(self, search: str = "") -> list[KeptDossier]:
         """The kept dossiers, last visit first; `search` keeps those whose name holds it."""
@@ -169,6 +189,11 @@ class DossierShelf:
 
     def _utc(self) -> datetime:
         return self._now().astimezone(timezone.utc)
+
+
+def snapshot(result: SimulationResult) -> dict:
+    """What a re-check compares: each aid found or to check, with its status and amount."""
+    return {a.aid_id: [a.status, a.amount] for a in result.aids if a.status in ("eligible", "to_check")}
 
 
 def _text(moment: datetime) -> str:
