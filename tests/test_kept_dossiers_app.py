@@ -153,3 +153,16 @@ def test_recheck_runs_in_the_background_and_says_what_changed(qtbot, catalogue, 
     assert "• Bernard Martin (novembre 2026) — Allocation de solidarité aux personnes âgées : 10,00" in text
     assert panel.table.item(0, 3).text() == "à jour" and panel.recheck_button.isEnabled()
     assert panel.progress.maximum() == 1 and panel.progress.value() == 1
+
+
+def test_the_retention_is_set_in_the_settings(qtbot, catalogue, engine_client, home):
+    window = open_window(qtbot, catalogue, engine_client)
+    dialog = window.open_settings()
+    qtbot.addWidget(dialog)
+    assert dialog.retention.value() == 12 and dialog.retention.maximum() == 24
+    from PySide6.QtWidgets import QLabel
+
+    assert any(label.text() == f"Clé de chiffrement : {home / 'dossiers.key'}" for label in dialog.findChildren(QLabel))
+    dialog.retention.setValue(6)
+    assert dialog.save()
+    assert window.desk.dossiers.retention_months() == 6

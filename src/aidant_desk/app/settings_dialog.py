@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from ..desk import AgendaError, AgendaSettings, Desk, DeskSettings, SiteSettings
+from ..desk import MOST_RETENTION_MONTHS, AgendaError, AgendaSettings, Desk, DeskSettings, SiteSettings
 from .widgets import describe
 
 DAY_NAMES = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
@@ -85,6 +85,16 @@ class SettingsDialog(QDialog):
         sync_form.addRow("Adresse", self.server)
         sync_form.addRow("Jeton", self.token)
 
+        kept_box = QGroupBox("Dossiers enregistrés sur ce poste")
+        kept_form = QFormLayout(kept_box)
+        self.retention = describe(QSpinBox(), "Durée de conservation des dossiers (mois)",
+                                  "Après leur dernière visite. La CNIL recommande au plus 2 ans après le dernier contact.")
+        self.retention.setRange(1, MOST_RETENTION_MONTHS)
+        self.retention.setValue(desk.dossiers.retention_months())
+        self.retention.setSuffix(" mois")
+        kept_form.addRow("Conservation", self.retention)
+        kept_form.addRow("", QLabel(f"Clé de chiffrement : {desk.dossiers.cipher.where}"))
+
         self.error = QLabel()
         self.error.setStyleSheet("color: #b00020;")
         self.error.setWordWrap(True)
@@ -94,7 +104,7 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        for w in (site_box, agenda_box, sync_box, self.error, buttons):
+        for w in (site_box, agenda_box, sync_box, kept_box, self.error, buttons):
             layout.addWidget(w)
 
     def save(self) -> bool:
@@ -116,6 +126,7 @@ class SettingsDialog(QDialog):
         try:
             self.desk.save_settings(DeskSettings(site, agenda, self.server.text().strip()),
                                     token=self.token.text().strip() or None)
+            self.desk.dossiers.set_retention_months(self.retention.value())
         except ValueError as error:
             self.error.setText(str(error))
             return False
