@@ -3,7 +3,6 @@ save (name and consent), find (type to filter, Enter to open), resume, export, i
 delete, and the purge at start."""
 from datetime import datetime, timedelta, timezone
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
@@ -11,15 +10,10 @@ from aidant_desk.desk import Desk
 from aidant_desk.dossier import Dossier
 
 from .conftest import MONTH, example
+from .test_app import ENGINE_TIMEOUT_MS, home  # noqa: F401 - home is a fixture
+from .test_kept_dossiers import tamper_results
 
-ENGINE_TIMEOUT_MS = 120_000
 NAME = "Amandine Quesnel"
-
-
-@pytest.fixture
-def home(tmp_path, monkeypatch):
-    monkeypatch.setenv("AIDANT_DESK_HOME", str(tmp_path))
-    return tmp_path
 
 
 def open_window(qtbot, catalogue, engine_client, desk=None):
@@ -132,16 +126,12 @@ def test_the_window_purges_expired_dossiers_at_start(qtbot, catalogue, engine_cl
 
 
 def test_recheck_runs_in_the_background_and_says_what_changed(qtbot, catalogue, engine_client, engine, home):
-    import json
-
     from aidant_desk.desk import Consent
 
     desk = Desk(home / "desk.db", catalogue=catalogue)
     dossier = example("retraite_petite_pension")
-    kept = desk.dossiers.save("Bernard Martin", dossier, Consent(True), engine.simulate(dossier), "anciennes-regles")
-    content = dict(next(c for i, c in desk.dossiers.contents() if i == kept))
-    content["results"]["aspa"] = ["eligible", 10.0]  # what older rules gave
-    desk.db["dossiers"].update(kept, {"content": desk.dossiers.cipher.encrypt(json.dumps(content).encode())})
+    kept = desk.dossiers.save("Bernard Martin", dossier, Consent(True), engine.simulate(dossier), catalogue.fingerprint)
+    tamper_results(desk, kept, lambda content: content["results"].update(aspa=["eligible", 10.0]))  # older rules
     window = open_window(qtbot, catalogue, engine_client, desk)
     panel = window.start.kept
     assert panel.table.item(0, 3).text() == "à revérifier"

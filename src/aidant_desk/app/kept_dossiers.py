@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..desk import (OPENFISCA_FRANCE_VERSION, Consent, Desk, KeptDossier, RecheckReport, french_date, month_label,
-                    state_text)
+                    matching, state_text)
 from .widgets import describe
 
 COLUMNS = ("Nom", "Dernière visite", "Aides trouvées", "Règles", "Effacé le")
@@ -33,7 +33,8 @@ class KeptDossiersPanel(QWidget):
         self.search = describe(QLineEdit(), "Rechercher un dossier par nom",
                                "Tapez une partie du nom, puis Entrée pour ouvrir le premier dossier trouvé.")
         self.search.setPlaceholderText("Rechercher un dossier enregistré (nom)…")
-        self.search.textChanged.connect(self.refresh)
+        # Typing filters what was read: the store is decrypted once per change, not per key.
+        self.search.textChanged.connect(self._show)
         self.search.returnPressed.connect(self._open_current)
         self.table = describe(QTableWidget(0, len(COLUMNS)), "Dossiers enregistrés sur ce poste")
         self.table.setHorizontalHeaderLabels(COLUMNS)
@@ -77,12 +78,19 @@ class KeptDossiersPanel(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.progress)
         layout.addWidget(self.report)
-        self.shown: list[KeptDossier] = []
+        self.problem = ""  # why the store cannot be read, if it cannot
+        self.kept: list[KeptDossier] = []  # every kept dossier, as last read
+        self.shown: list[KeptDossier] = []  # those the search keeps
 
     def refresh(self) -> None:
         """The list as the store holds it now, filtered by the search text, last visit first."""
-        problem = self.desk.store_problem()
-        self.shown = [] if problem else self.desk.dossiers.list(self.search.text())
+        self.problem = self.desk.store_problem()
+        self.kept = [] if self.problem else self.desk.dossiers.list()
+        self._show()
+
+    def _show(self) -> None:
+        problem = self.problem
+        self.shown = matching(self.kept, self.search.text())
         today = date.today()
         fingerprint = "" if problem else self.desk.catalogue.fingerprint
         self.table.setRowCount(len(self.shown))

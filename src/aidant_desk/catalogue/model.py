@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -113,6 +114,23 @@ class Aid:
     @property
     def conditions(self) -> ConditionsComputation | None:
         return self.computation if isinstance(self.computation, ConditionsComputation) else None
+
+    @property
+    def contact(self) -> str:
+        """Whom the person asks: how_to_apply.contact, else the institution."""
+        return self.how_to_apply.get("contact") or self.institution
+
+    @property
+    def paid_without_asking(self) -> bool:
+        """Paid when the organism knows the situation (how_to_apply.automatic): no step, no paper."""
+        return bool(self.how_to_apply.get("automatic"))
+
+    @property
+    def first_step(self) -> str:
+        """The first sentence of how to apply: the one step the handout and the summary give."""
+        instructions = self.how_to_apply["instructions"].strip()
+        match = re.match(r"(.+?[.!?])(\s|$)", instructions)
+        return match.group(1) if match else instructions
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from ..store import StoreError, default_path as default_store_path
 from ..sync import NotConfigured, SyncReport
 from .delivery import BuildHandout, Handout
 from .desk import Desk
-from .dossiers import MOST_RETENTION_MONTHS, Consent, KeptDossier, OpenedDossier
+from .dossiers import MOST_RETENTION_MONTHS, Consent, KeptDossier, OpenedDossier, matching
 from .recheck import AidChanged, DossierChanged, RecheckReport, state_text
 from .rules import check_rules, export_rules
 from .settings import DeskSettings
@@ -39,7 +39,7 @@ from .visit_summary import visit_summary
 __all__ = [
     # the use cases
     "Desk", "DeskSettings", "Handout", "BuildHandout", "check_rules", "export_rules", "visit_summary",
-    "Consent", "KeptDossier", "OpenedDossier", "MOST_RETENTION_MONTHS", "AidChanged", "DossierChanged", "RecheckReport", "state_text",
+    "Consent", "KeptDossier", "OpenedDossier", "MOST_RETENTION_MONTHS", "matching", "AidChanged", "DossierChanged", "RecheckReport", "state_text",
     "OPENFISCA_FRANCE_VERSION",
     # the engine process and its typed messages
     "serve_engine", "EngineRequest", "Simulate", "Compare", "Explain", "Ladder", "EngineStop", "EngineReady", "EngineAnswer",

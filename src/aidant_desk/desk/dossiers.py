@@ -149,8 +149,7 @@ class DossierShelf:
         """The kept dossiers, last visit first; `search` keeps those whose name holds it."""
         found = [self._summary(row)[0] for row in self.db.execute(
             f"{_SELECT} ORDER BY updated_at DESC, id DESC").fetchall()]
-        needle = search.casefold().strip()
-        return [d for d in found if needle in d.name.casefold()] if needle else found
+        return matching(found, search)
 
     def open(self, dossier_id: int) -> OpenedDossier:
         row = self.db.execute(f"{_SELECT} WHERE id = ?", [dossier_id]).fetchone()
@@ -189,6 +188,12 @@ class DossierShelf:
 
     def _utc(self) -> datetime:
         return self._now().astimezone(timezone.utc)
+
+
+def matching(kept: list[KeptDossier], search: str) -> list[KeptDossier]:
+    """Those whose name holds `search`, whatever the case; all of them for an empty search."""
+    needle = search.casefold().strip()
+    return [d for d in kept if needle in d.name.casefold()] if needle else kept
 
 
 def snapshot(result: SimulationResult) -> dict:

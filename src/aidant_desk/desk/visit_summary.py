@@ -8,7 +8,6 @@ years only), no income. `name` puts the name the counselor gives at the top.
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Iterable
 from datetime import date, datetime
 
@@ -151,15 +150,6 @@ def _commune(code: str | None) -> str:
 
 # ---------------------------------------------------------------- the aids
 
-def _contact(aid: AidResult, catalogue: Catalogue) -> str:
-    info = catalogue.aid(aid.aid_id)
-    return info.how_to_apply.get("contact") or info.institution
-
-
-def _automatic(aid: AidResult, catalogue: Catalogue) -> bool:
-    return bool(catalogue.aid(aid.aid_id).how_to_apply.get("automatic"))
-
-
 def _aids_to_ask(aids: list[AidResult], catalogue: Catalogue) -> list[str]:
     if not aids:
         return ["Aides à demander : aucune nouvelle aide trouvée."]
@@ -168,8 +158,9 @@ def _aids_to_ask(aids: list[AidResult], catalogue: Catalogue) -> list[str]:
     head += f" — {euros(total)} par mois en tout :" if total else " :"
     lines = [head]
     for aid in aids:
-        where = _contact(aid, catalogue)
-        if _automatic(aid, catalogue):
+        info = catalogue.aid(aid.aid_id)
+        where = info.contact
+        if info.paid_without_asking:
             where = f"{AUTOMATIC}, {where}"
         lines.append(f"- {aid.label} : {amount_text(aid)} ({where})")
     return lines
@@ -180,16 +171,10 @@ def _plain_amount(aid: AidResult) -> str:
     return amount_text(dataclasses.replace(aid, alternative_to=None))
 
 
-def first_step(instructions: str) -> str:
-    """The first sentence of how to apply, as on the handout."""
-    match = re.match(r"(.+?[.!?])(\s|$)", instructions.strip())
-    return match.group(1) if match else instructions.strip()
-
-
 def next_steps(aids: list[AidResult], catalogue: Catalogue) -> list[str]:
     """The first step of each aid to ask, once each; an aid paid without asking has none."""
-    return list(dict.fromkeys(first_step(catalogue.aid(a.aid_id).how_to_apply["instructions"])
-                              for a in aids if not _automatic(a, catalogue)))
+    infos = [catalogue.aid(a.aid_id) for a in aids]
+    return list(dict.fromkeys(info.first_step for info in infos if not info.paid_without_asking))
 
 
 # ---------------------------------------------------------------- the next appointment

@@ -9,7 +9,6 @@ description, every document on each card and the points to confirm."""
 from __future__ import annotations
 
 import io
-import re
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date
@@ -180,7 +179,7 @@ def _short_aids(content: HandoutContent, catalogue: Catalogue, styles: Styles) -
         story.append(Paragraph(f"Vos aides versées sans demande ({len(automatic)})", styles.section))
         story.append(Paragraph("Si l'organisme connaît déjà votre situation, vous n'avez rien à faire.",
                                styles.lead))
-        story += [Paragraph(f"<b>{escape(a.label)}</b> : {escape(amount_text(a))} ({escape(_contact(info))}).",
+        story += [Paragraph(f"<b>{escape(a.label)}</b> : {escape(amount_text(a))} ({escape(info.contact)}).",
                             styles.item) for a, info in automatic]
     if content.to_check:
         story.append(Paragraph(f"Aides à vérifier ({len(content.to_check)})", styles.section))
@@ -189,24 +188,15 @@ def _short_aids(content: HandoutContent, catalogue: Catalogue, styles: Styles) -
     return story
 
 
-def _automatic(info: Aid) -> bool:
-    """Paid without asking when the organism knows the situation (rules: how_to_apply.automatic)."""
-    return bool(info.how_to_apply.get("automatic"))
-
-
 def _asked(group: list[tuple[AidResult, Aid]]) -> list[Aid]:
     """The aids of a group the person has to ask for."""
-    return [info for _, info in group if not _automatic(info)]
-
-
-def _contact(info: Aid) -> str:
-    return info.how_to_apply.get("contact") or info.institution
+    return [info for _, info in group if not info.paid_without_asking]
 
 
 def _by_contact(aids: list[tuple[AidResult, Aid]]) -> dict[str, list[tuple[AidResult, Aid]]]:
     groups: dict[str, list[tuple[AidResult, Aid]]] = {}
     for aid, info in aids:
-        groups.setdefault(_contact(info), []).append((aid, info))
+        groups.setdefault(info.contact, []).append((aid, info))
     return groups
 
 
@@ -215,12 +205,6 @@ def _shared_documents(groups: list[list[Aid]]) -> list[str]:
     counts = Counter(doc for group in groups for doc in dict.fromkeys(d for info in group for d in info.documents))
     order = list(dict.fromkeys(doc for group in groups for info in group for doc in info.documents))
     return sorted((doc for doc in order if counts[doc] > 1), key=lambda doc: -counts[doc])
-
-
-def _first_step(instructions: str) -> str:
-    """The first sentence of how to apply: one short step."""
-    match = re.match(r"(.+?[.!?])(\s|$)", instructions.strip())
-    return match.group(1) if match else instructions.strip()
 
 
 def _amount_row(aid: AidResult, width: float, label_style, styles: Styles, note: str = "") -> Table:
@@ -245,10 +229,10 @@ def _contact_block(contact: str, group: list[tuple[AidResult, Aid]], shared: lis
     widths = [WIDTH - QR_COLUMN - INDENT, QR_COLUMN] if sites else [WIDTH - INDENT, 0]
     heading = escape(contact) + "".join(f" · {_link(url)}" for url in sites)
     top = [Paragraph(heading, styles.contact)]
-    top += [_amount_row(aid, widths[0], styles.body, styles, AUTOMATIC if _automatic(info) else "")
+    top += [_amount_row(aid, widths[0], styles.body, styles, AUTOMATIC if info.paid_without_asking else "")
             for aid, info in group]
     asked = _asked(group)
-    steps = dict.fromkeys(_first_step(info.how_to_apply["instructions"]) for info in asked)
+    steps = dict.fromkeys(info.first_step for info in asked)
     rows = [[top, QRFlowable(sites[0], QR_SIZE) if sites else ""],
             [Paragraph(f"<b>À faire :</b> {escape(' '.join(steps))}", styles.body), ""]]
     extra = list(dict.fromkeys(doc for info in asked for doc in info.documents if doc not in shared))
@@ -265,7 +249,7 @@ def _contact_block(contact: str, group: list[tuple[AidResult, Aid]], shared: lis
 
 def _to_check_line(aid: AidResult, info: Aid, styles: Styles) -> Paragraph:
     amount = f" ({escape(amount_text(aid))})" if aid.amount is not None else ""
-    return Paragraph(f"{CHECKBOX}\u00a0<b>{escape(aid.label)}</b>{amount} : {escape(_contact(info))}.", styles.item)
+    return Paragraph(f"{CHECKBOX}\u00a0<b>{escape(aid.label)}</b>{amount} : {escape(info.contact)}.", styles.item)
 
 
 def _inline_checklist(items) -> str:
