@@ -66,6 +66,8 @@ def test_keyboard_fill_shows_expected_aids(qtbot, window):
     applicant.birth.setFocus()
     qtbot.keyClicks(applicant.birth, "12051984")
     assert applicant.birth.date() == QDate(1984, 5, 12)
+    applicant.activity.setFocus()  # a new dossier assumes no activity (issue 11)
+    qtbot.keyClicks(applicant.activity, "Sans")
     form.housing_status.setFocus()
     qtbot.keyClicks(form.housing_status, "Locataire (v")
     type_into(qtbot, form.rent, "480")
@@ -399,6 +401,17 @@ def tick(qtbot, box):
     qtbot.keyClick(box, Qt.Key.Key_Space)
 
 
+def answer_what_a_new_dossier_leaves_blank(form):
+    """A new dossier assumes nothing (issue 11): the answers it used to pre-fill, where still blank."""
+    for row in form.people.rows:
+        if row.birth.date() == row.birth.minimumDate():
+            row.birth.setDate(QDate(2015, 1, 1) if row.role.value() == "child" else QDate(1990, 1, 1))
+        if not row.activity.value():
+            row.activity.set_value("inactive")
+    if not form.housing_status.value():
+        form.housing_status.set_value("hosted_free")
+
+
 def save_and_reopen(desk, tmp_path, monkeypatch, name="dossier.json"):
     """Save through « Enregistrer sous », open the file again; the saved JSON and the reopened form data."""
     import json
@@ -407,6 +420,7 @@ def save_and_reopen(desk, tmp_path, monkeypatch, name="dossier.json"):
 
     path = tmp_path / name
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
+    answer_what_a_new_dossier_leaves_blank(desk.form)
     desk.form.flush()
     desk.save_as()
     assert path.exists(), getattr(desk, "last_error", "")

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
 
-from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QStringListModel, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCompleter,
     QFormLayout,
@@ -24,12 +24,14 @@ from ..desk import (COUPLE, FORMAT_VERSION, HOUSING_STATUS, ROLES, Catalogue, co
 from .form_fields import APPLIES, GIVEN, Amount, Check, Choice, Date, Editor, Field, FieldTable, Kind
 from .form_people import PERSON_FIELDS, PeopleEditor
 from .resources_grid import BenefitsEditor, NoticeEditor, ResourcesGrid
-from .widgets import EnterMovesOn, describe
+from .widgets import CHOOSE, EnterMovesOn, describe
 
 SECTIONS = (("foyer", "Foyer"), ("logement", "Logement"), ("ressources", "Ressources"), ("situation", "Situation"))
 
 
 NOT_GIVEN = "non renseignée"  # what an optional date left empty shows
+# The resource row a new activity opens in the grid, ready for its amount.
+EARNINGS = {"employed": "wages", "apprentice": "wages", "self_employed": "self_employment"}
 
 INSEE_CODE = re.compile(r"^(\d{5}|2[ABab]\d{3})$")
 
@@ -48,6 +50,28 @@ class CommuneEdit(QLineEdit):
         self.setCompleter(completer)
         self._choices: dict[str, str] = {}
         self.textEdited.connect(self._suggest)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt API
+        """Enter with the suggestions open takes the commune typed (or the only one
+        suggested), then moves on as Enter does in any field."""
+        popup = self.completer().popup()
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and popup.isVisible():
+            index = popup.currentIndex()
+            if index.isValid():
+                self.setText(index.data())
+            else:
+                typed = communes.fold(self.text().strip())
+                named = [c for c in self._choices if communes.fold(c.split(" — ")[0]) == typed]
+                if len(named) == 1 or len(self._choices) == 1:
+                    self.setText((named or list(self._choices))[0])
+            popup.hide()
+            event.accept()
+            self.editingFinished.emit()  # the commune is taken
+            # A fresh Enter, through the event filters: the form's moves on.
+            QCoreApplication.sendEvent(self, QKeyEvent(QEvent.Type.KeyPress, event.key(),
+                                                       Qt.KeyboardModifier.NoModifier))
+            return
+        super().keyPressEvent(event)
 
     def _suggest(self, text: str) -> None:
         found = communes.search(text, limit=15)
@@ -132,7 +156,8 @@ FORM_FIELDS = FieldTable(
     FormField("couple", "couple", Choice(COUPLE), default="single"),
     FormField("recently_separated", "recently_separated", Check("Séparation depuis moins de 18 mois"),
               name="Séparation récente"),
-    FormField("housing.status", "housing_status", Choice(HOUSING_STATUS), default="hosted_free"),
+    # Chosen for a new dossier (a blank first entry); a dossier leaving it out is hosted free.
+    FormField("housing.status", "housing_status", Choice(HOUSING_STATUS, prompt=CHOOSE), default="hosted_free"),
     FormField("housing.social_housing", "social_housing", Check("Logement social (HLM)"), name="Logement social"),
     FormField("housing.rent", "rent", Amount()),
     FormField("housing.charges", "charges", Amount()),
@@ -200,10 +225,11 @@ class DossierForm(QWidget):
 
         for signal in FORM_FIELDS.signals(self) + [self.month_edit.editingFinished]:
             signal.connect(self._edited)
-        self._enter = EnterMovesOn(self)
+        self._enter = EnterMovesOn(self, jump=self._next_to_answer)
         for widget in self.findChildren(QWidget):
             widget.installEventFilter(self._enter)
         self.people.changed.connect(self._people_changed)
+        self.people.activity_chosen.connect(self._activity_chosen)
         self.couple.currentIndexChanged.connect(lambda *_: self._declarants_changed())
         # A new simulated month moves the grids' month columns; amounts stay on their months.
         self.month_edit.monthChanged.connect(self.resources.set_month)
@@ -282,6 +308,9 @@ class DossierForm(QWidget):
         self._debounce.start()
 
     def _people_changed(self) -> None:
+        for row in self.people.rows:  # a person added later: Enter moves on in their fields too
+            for widget in row.widgets() + [row.details] + row.details.findChildren(QWidget):
+                widget.installEventFilter(self._enter)
         self.resources.set_people([(r.id, r.first_name.text() or ROLES[r.role.value()]) for r in self.people.rows])
         self.people.refresh_rules()
         self._declarants_changed()
@@ -292,6 +321,63 @@ class DossierForm(QWidget):
         if self.couple.value() in ("married", "pacs"):
             declarants += [r for r in self.people.rows if r.role.value() == "spouse"][:1]
         self.notice.set_declarants([(r.id, r.first_name.text() or ROLES[r.role.value()]) for r in declarants])
+
+    def _activity_chosen(self, person: str, activity: str) -> None:
+        """A job chosen: its earnings get a row in the resources grid, for the amount."""
+        if not self._loading and activity in EARNINGS and not self.resources.rows_of(person):
+            self.resources.add_row(person, EARNINGS[activity])
+
+    # --- what is still to answer ------------------------------------------------------
+    def _whose(self, index: int, row) -> str:
+        """« du demandeur », « de Léa », « de l'enfant (ligne 2) »."""
+        role = row.role.value()
+        if role == "applicant":
+            return "du demandeur"
+        if row.first_name.text().strip():
+            return f"de {row.first_name.text().strip()}"
+        named = {"spouse": "du conjoint", "child": "de l'enfant"}.get(role, "de la personne")
+        return f"{named} (ligne {index + 1})"
+
+    def missing(self) -> list[tuple[QWidget, str]]:
+        """The answers a dossier cannot be computed without, still not given: each widget
+        with what to tell the counselor."""
+        out = []
+        for index, row in enumerate(self.people.rows):
+            whose = self._whose(index, row)
+            if Date.blank(row.birth):
+                out.append((row.birth, f"Date de naissance {whose} : à saisir"))
+            if not row.activity.value():
+                out.append((row.activity, f"Activité {whose} : à choisir"))
+        if not self.housing_status.value():
+            out.append((self.housing_status, "Logement : à choisir"))
+        return out
+
+    def _journey(self) -> list[tuple[QWidget, bool, object]]:
+        """The questions a first interview goes through, in order: each widget, whether it
+        is still blank, and how to put the focus on it."""
+        steps = []
+        for row in self.people.rows:
+            steps.append((row.birth, Date.blank(row.birth), row.birth.setFocus))
+            steps.append((row.activity, not row.activity.value(), row.activity.setFocus))
+        steps.append((self.housing_status, not self.housing_status.value(), self.housing_status.setFocus))
+        steps.append((self.rent, not self.rent.text().strip(), self.rent.setFocus))
+        steps.append((self.commune, not self.commune.text().strip(), self.commune.setFocus))
+        for row in range(self.resources.table.rowCount()):
+            blank = self.resources.empty_row(row)
+            steps.append((self.resources.table, blank, lambda r=row: self.resources.focus_amount(r)))
+        return steps
+
+    def _next_to_answer(self, field: QWidget):
+        """Enter in one of the journey's questions goes to the next one still blank (an
+        earlier one answered already is passed over); elsewhere, to the next field."""
+        steps = self._journey()
+        at = next((i for i, (widget, _, _) in enumerate(steps) if widget is field), None)
+        if at is None:
+            return None
+        for widget, blank, focus in steps[at + 1:]:
+            if blank and widget.isVisibleTo(self) and widget.isEnabled():
+                return focus
+        return None
 
     def set_context(self, life_events: list[str], full_check: bool) -> None:
         self.life_events, self.full_check = list(life_events), full_check
@@ -305,7 +391,10 @@ class DossierForm(QWidget):
             scroll = scroll.parentWidget()
         if scroll is not None:
             scroll.ensureWidgetVisible(box)
-        first = next((w for w in box.findChildren(QWidget) if w.focusPolicy() & Qt.FocusPolicy.TabFocus and w.isVisible()), None)
+        # The first answer still missing there, else the section's first field.
+        first = next((w for w, _ in self.missing() if box.isAncestorOf(w) and w.isVisible()), None)
+        first = first or next((w for w in box.findChildren(QWidget)
+                               if w.focusPolicy() & Qt.FocusPolicy.TabFocus and w.isVisible()), None)
         if first:
             first.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
@@ -324,14 +413,17 @@ class DossierForm(QWidget):
         return data
 
     def input_problems(self) -> list[str]:
-        """Fields whose text is not a number: named before any computation."""
+        """What keeps the dossier from being computed, named before any computation: the
+        answers still missing (no default stands in for them), then the fields whose text
+        is not a number."""
+        missing = [text for _, text in self.missing()]
         amounts = [getattr(self, f.attr) for f in FORM_FIELDS if isinstance(f.kind, Amount)]
         amounts += [w for row in self.people.rows for w in row.amount_fields() if w.isEnabled()]
         problems = [f"{w.accessibleName()} : montant invalide" for w in amounts if not w.is_valid()]
         if self.commune.text().strip() and self.commune.code() is None:
             problems.append(f"Commune du logement : « {self.commune.text().strip()} » introuvable ; "
                             "choisissez-la dans la liste ou tapez son code INSEE")
-        return problems + self.notice.problems() + self.resources.problems() + self.benefits.problems()
+        return missing + problems + self.notice.problems() + self.resources.problems() + self.benefits.problems()
 
     def load(self, dossier, month: str) -> None:
         self.load_data(dossier.to_dict(), month)
@@ -353,11 +445,10 @@ class DossierForm(QWidget):
         self._debounce.start()
 
     def new_dossier(self, month: str, life_events: list[str], full_check: bool) -> None:
-        from ..desk import Dossier, Person
-
-        blank = Dossier(people=(Person(id="p1", role="applicant", birth_date=date(1990, 1, 1)),), month=month,
-                        life_events=tuple(life_events))
-        self.load(blank, month)
+        """An applicant and nothing assumed: birth date, activity and housing are to answer."""
+        blank = {"format_version": FORMAT_VERSION, "month": month, "life_events": list(life_events),
+                 "people": [{"id": "p1", "role": "applicant", "activity": ""}], "housing": {"status": ""}}
+        self.load_data(blank, month)
         self.set_context(life_events, full_check)
 
     def flush(self) -> None:

@@ -37,11 +37,14 @@ class Kind:
 class Choice(Kind):
     signal = "currentIndexChanged"
 
-    def __init__(self, choices: dict[str, str], letters: int = 0):
-        self.choices, self.letters = choices, letters
+    def __init__(self, choices: dict[str, str], letters: int = 0, prompt: str = ""):
+        # With `prompt`, a first blank entry (value ""): the answer must be chosen, never assumed.
+        self.choices, self.letters, self.prompt = choices, letters, prompt
+        if prompt:
+            self.empty = ""
 
     def make(self, name, help_text, owner):
-        return ChoiceCombo(self.choices, name, help_text, letters=self.letters)
+        return ChoiceCombo(self.choices, name, help_text, letters=self.letters, prompt=self.prompt)
 
     def get(self, widget):
         return widget.value()
@@ -95,11 +98,17 @@ class Date(Kind):
 
     signal, empty = "dateChanged", EARLIEST.toString(Qt.DateFormat.ISODate)
 
-    def __init__(self, blank_text: str = ""):
-        self.blank_text = blank_text
+    def __init__(self, blank_text: str = "", past_only: bool = False):
+        # `past_only`: a two-digit year typed is never in the future (a birth date).
+        self.blank_text, self.past_only = blank_text, past_only
 
     def make(self, name, help_text, owner):
-        return date_edit(name, help_text, self.blank_text)
+        return date_edit(name, help_text, self.blank_text, self.past_only)
+
+    @staticmethod
+    def blank(widget) -> bool:
+        """Nothing typed yet: the earliest date, shown as the blank text."""
+        return widget.date() == widget.minimumDate()
 
     def get(self, widget):
         return widget.date().toString(Qt.DateFormat.ISODate)

@@ -9,7 +9,9 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QTo
 
 from ..desk import ACTIVITIES, ROLES, SCHOOL_LEVELS, Catalogue, condition_holds
 from .form_fields import APPLIES, GIVEN, Amount, Check, Choice, Date, Field, FieldTable, Percent, Text
-from .widgets import FlowLayout, describe
+from .widgets import CHOOSE, FlowLayout, describe
+
+TO_TYPE = "à saisir"  # what a date still to type shows
 
 
 @dataclass(frozen=True)
@@ -24,10 +26,14 @@ PERSON_FIELDS = FieldTable(
     PersonField("person.first_name", "first_name", Text(width=80), name="Prénom (facultatif)",
                 help="N'est jamais imprimé par défaut.", save=GIVEN, column="Prénom"),
     PersonField("person.role", "role", Choice(ROLES, letters=7), column="Rôle"),
-    PersonField("person.birth_date", "birth", Date(), help="Pour un enfant à naître, la date prévue.",
-                default="1990-01-01", column="Naissance"),
-    # As in the dossier: no activity unless told.
-    PersonField("person.activity", "activity", Choice(ACTIVITIES, letters=8), default="inactive", column="Activité"),
+    # Never assumed: a new person's birth date is typed (« 3/5/88 » will do).
+    PersonField("person.birth_date", "birth", Date(TO_TYPE, past_only=True),
+                help="Jour, mois, année : 3/5/88, 03/05/1988 ou 03051988. Pour un enfant à naître, la date prévue "
+                     "(année sur 4 chiffres).", column="Naissance"),
+    # A new applicant's activity is chosen (blank first entry); a dossier that leaves it out,
+    # or a person added to the household, has none, as in the dossier.
+    PersonField("person.activity", "activity", Choice(ACTIVITIES, letters=8, prompt=CHOOSE), default="inactive",
+                column="Activité"),
     PersonField("person.school_level", "school", Choice(SCHOOL_LEVELS, letters=6), name="Scolarité", default="none",
                 column="Scolarité"),
     PersonField("person.pregnant", "pregnant", Check("Enceinte")),
@@ -118,6 +124,7 @@ class PeopleEditor(QWidget):
     """One line per person, and under it the details that apply to that person."""
 
     changed = Signal()
+    activity_chosen = Signal(str, str)  # person id, activity: typed or picked, not loaded
 
     HEADERS = tuple(f.column for f in COLUMNS) + ("",)
 
@@ -132,7 +139,8 @@ class PeopleEditor(QWidget):
         for col, header in enumerate(self._headers):
             self._grid.addWidget(header, 0, col)
         self.add_button = describe(QPushButton("Ajouter une personne"), "Ajouter une personne au foyer")
-        self.add_button.clicked.connect(lambda: self.add_person(role="child", birth=QDate(2015, 1, 1)))
+        # A child by default; the birth date is left to type.
+        self.add_button.clicked.connect(lambda: self.add_person(role="child"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self._grid)
@@ -152,6 +160,7 @@ class PeopleEditor(QWidget):
         for signal in PERSON_FIELDS.signals(row):
             signal.connect(lambda *_: self.changed.emit())
             signal.connect(lambda *_, r=row: self._apply_visibility(r))  # per-person rules follow the answers
+        row.activity.currentIndexChanged.connect(lambda *_, r=row: self.activity_chosen.emit(r.id, r.activity.value()))
         row.remove.clicked.connect(lambda: self.remove_person(row))
         self.rows.append(row)
         self._place(row, len(self.rows) - 1)

@@ -73,6 +73,8 @@ class ResourcesGrid(_TableEditor):
                  "pour un indépendant, le chiffre d'affaires et le genre d'activité. "
                  "« Même montant » remplit les 13 mois ; chaque mois peut ensuite être corrigé.")
         self.table.verticalHeader().setVisible(False)
+        # Typing in a cell edits it, as in a spreadsheet.
+        self.table.setEditTriggers(self.table.editTriggers() | QTableWidget.EditTrigger.AnyKeyPressed)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         # Shown the current month first, then back in time: it is in view without scrolling
@@ -149,6 +151,17 @@ class ResourcesGrid(_TableEditor):
         self._filling = False
         self.changed.emit()
         return row
+
+    def rows_of(self, person: str) -> list[int]:
+        return [row for row in range(self.table.rowCount()) if self.table.cellWidget(row, PERSON_COL).value() == person]
+
+    def empty_row(self, row: int) -> bool:
+        return not any(self._cell(row, col).strip() for col in range(SAME_COL, self.table.columnCount()))
+
+    def focus_amount(self, row: int) -> None:
+        """The row's « Même montant » cell, ready to type in."""
+        self.table.setCurrentCell(row, SAME_COL)
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     @staticmethod
     def _set_natures(combo: ChoiceCombo, rtype: str, current: str | None) -> None:

@@ -2,14 +2,48 @@
 from __future__ import annotations
 
 import math
+import re
+from datetime import date
+from typing import Callable
 
-from PySide6.QtCore import QDate, QEvent, QObject, QPoint, QRect, QSize, Qt, Signal
-from PySide6.QtWidgets import (QAbstractSpinBox, QCheckBox, QComboBox, QDateEdit, QDateTimeEdit, QLayout, QLineEdit,
-                               QWidget)
+from PySide6.QtCore import QDate, QDateTime, QEvent, QObject, QPoint, QRect, QSize, Qt, QTime, Signal
+from PySide6.QtGui import QValidator
+from PySide6.QtWidgets import QAbstractSpinBox, QCheckBox, QComboBox, QDateEdit, QLayout, QLineEdit, QWidget
 
 from ..desk import number
 
 EARLIEST = QDate(1900, 1, 1)  # the first date a date field takes
+DATE_SEPARATORS = re.compile(r"[/.\- ]+")
+DATE_TYPING = re.compile(r"^[0-9/.\- ]*$")  # what a date may look like while it is typed
+
+
+def parse_french_date(text: str, today: date, past_only: bool = False) -> date | None:
+    """A date typed day first: « 3/5/88 », « 03/05/1988 », « 3-5-1988 », « 3.5.88 », « 03051988 »
+    or « 030588 » -> 1988-05-03; None when it is not (yet) a date. A two-digit year is 20xx up
+    to this year's two digits, 19xx above; with `past_only` (a birth date) it is never in the future."""
+    text = text.strip()
+    parts = [p for p in DATE_SEPARATORS.split(text) if p] if DATE_SEPARATORS.search(text) else []
+    if not parts and text.isdigit() and len(text) in (6, 8):
+        parts = [text[:2], text[2:4], text[4:]]
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        return None
+    day, month, year = parts
+    if len(day) > 2 or len(month) > 2 or len(year) not in (2, 4):
+        return None
+    short = len(year) == 2
+    year_number = int(year)
+    if short:
+        year_number += 2000 if year_number <= today.year % 100 else 1900
+    try:
+        typed = date(year_number, int(month), int(day))
+    except ValueError:
+        return None
+    if short and past_only and typed > today:
+        try:
+            typed = typed.replace(year=typed.year - 100)
+        except ValueError:  # 29 February of a year that is not a leap year
+            return None
+    return typed if typed.year >= EARLIEST.year() else None
 
 
 def parse_amount(text: str) -> float | None:
@@ -40,17 +74,87 @@ def describe(widget: QWidget, name: str, help_text: str = "") -> QWidget:
 
 
 class DateEdit(QDateEdit):
-    """A date edit whose earliest date, shown as its special value text, means « not given »:
-    typing or opening the calendar then starts from today, not from 1900."""
+    """A date typed day first, as counselors write it: « 3/5/88 », « 03/05/1988 », « 3-5-1988 »
+    or « 03051988 » (parse_french_date), shown dd/MM/yyyy once entered. Typing starts the
+    date afresh; the earliest date, shown as the special value text, means « not given »;
+    the calendar then opens on today, not on 1900. With `past_only` (a birth date), a
+    two-digit year is never in the future."""
+
+    past_only = False
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._typing = False  # a date is being typed: keys go to the text, not to the sections
+        self._typed = ""
+        self._before = EARLIEST
 
     def _blank(self) -> bool:
         return bool(self.specialValueText()) and self.date() == self.minimumDate()
 
+    def _parse(self, text: str) -> date | None:
+        typed = parse_french_date(text, date.today(), self.past_only)
+        if typed is None:
+            return None
+        shown = QDate(typed.year, typed.month, typed.day)
+        return typed if self.minimumDate() <= shown <= self.maximumDate() else None
+
+    def validate(self, text: str, pos: int):  # Qt API: what the text is worth while typed
+        if text == self.specialValueText() and text:
+            return QValidator.State.Acceptable, text, pos
+        if self._parse(text) is not None:
+            return QValidator.State.Acceptable, text, pos
+        if DATE_TYPING.match(text) and len(text) <= 10:
+            return QValidator.State.Intermediate, text, pos
+        return QValidator.State.Invalid, text, pos
+
+    def dateTimeFromText(self, text: str) -> QDateTime:  # noqa: N802 - Qt API
+        if text == self.specialValueText() and text:
+            return QDateTime(self.minimumDate(), QTime(0, 0))
+        typed = self._parse(text)
+        if typed is None:
+            return super().dateTimeFromText(text)
+        return QDateTime(QDate(typed.year, typed.month, typed.day), QTime(0, 0))
+
+    def _show_typed(self) -> None:
+        """The date as typed so far; once it reads as a date, that is the value."""
+        typed = self._parse(self._typed)
+        if typed is not None:
+            self.setDate(QDate(typed.year, typed.month, typed.day))
+        # Shown as typed, not yet as dd/MM/yyyy: the sections' own editing is left out.
+        edit = self.lineEdit()
+        edit.blockSignals(True)
+        edit.setText(self._typed)
+        edit.blockSignals(False)
+
+    def finish_typing(self) -> None:
+        """The date typed is entered: shown dd/MM/yyyy, or, half typed, the one before kept."""
+        if self._typing and self._parse(self._typed) is None:
+            self.setDate(self._before)
+        self._typing = False
+        self.interpretText()
+
+    def focusOutEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self.finish_typing()
+        super().focusOutEvent(event)
+
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt API
-        if self._blank() and event.text().isdigit():
-            # The special text takes no typing: digits then overwrite today's day, month, year.
-            self.setDate(QDate.currentDate())
-            self.setSelectedSection(QDateTimeEdit.Section.DaySection)
+        text = event.text()
+        plain = not (event.modifiers() & ~(Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier))
+        if self._typing and self.lineEdit().text() != self._typed:
+            self._typing = False  # shown again as a date since: the next key starts afresh
+        if plain and text and DATE_TYPING.match(text):
+            if not self._typing:  # the first key replaces the whole date (or the blank text)
+                self._typing, self._before, self._typed = True, self.date(), ""
+            if len(self._typed) < 10:
+                self._typed += text
+            self._show_typed()
+            return
+        if self._typing and event.key() == Qt.Key.Key_Backspace:
+            self._typed = self._typed[:-1]
+            self._show_typed()
+            return
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.finish_typing()
         super().keyPressEvent(event)
 
     def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt API
@@ -61,10 +165,11 @@ class DateEdit(QDateEdit):
             self.calendarWidget().setCurrentPage(today.year(), today.month())
 
 
-def date_edit(name: str, help_text: str = "", blank_text: str = "") -> QDateEdit:
-    """A date typed or picked the French way (28/11/2026); with `blank_text`, the earliest
-    date shows as that text (« non renseignée ») instead of 01/01/1900."""
+def date_edit(name: str, help_text: str = "", blank_text: str = "", past_only: bool = False) -> QDateEdit:
+    """A date typed or picked the French way (28/11/2026, or 28/11/26); with `blank_text`, the
+    earliest date shows as that text (« non renseignée ») instead of 01/01/1900."""
     edit = describe(DateEdit(), name, help_text)
+    edit.past_only = past_only
     edit.setDisplayFormat("dd/MM/yyyy")
     edit.setCalendarPopup(True)
     edit.setMinimumDate(EARLIEST)
@@ -112,13 +217,20 @@ class AmountEdit(QLineEdit):
         self.setText(amount_text(value))
 
 
+CHOOSE = "— à choisir —"  # a combo's first, blank entry: the answer is still to be given
+
+
 class ChoiceCombo(QComboBox):
     """A combo of (value, French label) pairs; with `letters`, about that many letters wide
-    at least (narrow panes), wider when there is room, the list showing the labels in full."""
+    at least (narrow panes), wider when there is room, the list showing the labels in full.
+    With `prompt`, a first entry of that text stands for « not answered yet » (value "")."""
 
-    def __init__(self, choices: dict[str, str], name: str, help_text: str = "", parent=None, letters: int = 0):
+    def __init__(self, choices: dict[str, str], name: str, help_text: str = "", parent=None, letters: int = 0,
+                 prompt: str = ""):
         super().__init__(parent)
         describe(self, name, help_text)
+        if prompt:
+            self.addItem(prompt, "")
         for value, label in choices.items():
             self.addItem(label, value)
         if letters:
@@ -128,8 +240,8 @@ class ChoiceCombo(QComboBox):
     def value(self) -> str:
         return self.currentData()
 
-    def set_value(self, value: str) -> None:
-        index = self.findData(value)
+    def set_value(self, value: str | None) -> None:
+        index = self.findData("" if value is None else value)
         if index >= 0:
             self.setCurrentIndex(index)
 
@@ -209,11 +321,23 @@ class FlowLayout(QLayout):
 
 
 class EnterMovesOn(QObject):
-    """Enter in a field moves to the next one, as Tab does (keyboard-first form)."""
+    """Enter in a field moves to the next one, as Tab does (keyboard-first form); with
+    `jump`, to the field `jump(field)` names, when it names one (the next question still
+    to answer, say)."""
+
+    def __init__(self, parent=None, jump: Callable[[QWidget], Callable[[], None] | None] | None = None):
+        super().__init__(parent)
+        self._jump = jump
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt API
         if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             if isinstance(watched, (QLineEdit, QAbstractSpinBox, QComboBox, QCheckBox)):
-                watched.focusNextChild()
+                if hasattr(watched, "finish_typing"):
+                    watched.finish_typing()  # a date typed « 3/5/88 » is entered before moving on
+                go_to = self._jump(watched) if self._jump else None
+                if go_to is None:
+                    watched.focusNextChild()
+                else:
+                    go_to()
                 return True
         return False
