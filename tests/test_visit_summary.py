@@ -85,7 +85,7 @@ def test_the_whole_summary_line_by_line(summary):
         "Aides à demander (6) — 1 143,27 € par mois en tout :",
         "- Allocation de soutien familial : 403,57 € par mois (CAF de votre département)",
         "- Prime d'activité : 335,70 € par mois (CAF de votre département)",
-        "- Aide personnelle au logement (APL, ALF ou ALS) : 254,00 € par mois (CAF de votre département)",
+        "- Aide au logement (APL, ALF ou ALS) : 254,00 € par mois (CAF de votre département)",
         "- Allocations familiales : 150,00 € par mois (sans demande, CAF de votre département)",
         "- Allocation de rentrée scolaire : 881,68 € par an (sans demande, CAF de votre département)",
         "- Complémentaire santé solidaire gratuite : droit ouvert (CPAM (36 46) ou MSA)",

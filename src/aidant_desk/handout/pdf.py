@@ -51,10 +51,10 @@ def build_handout(result: SimulationResult, catalogue: Catalogue, options: Hando
     on = on or date.today()
     styles = handout_styles()
     content = select_aids(result, options)
-    story = _header(site, options, on, styles)
+    story = _header(site, options, styles)
     story += [Paragraph(TITLE, styles.title), Paragraph(_intro(result, content.possible, options), styles.body)]
     if appointments:
-        story += [Spacer(0, 1 * mm), _appointments_box(list(appointments), styles)]
+        story += [Spacer(0, 1 * mm), _appointments_box(list(appointments), site, styles)]
     story += _full_aids(content, catalogue, styles) if options.full else _short_aids(content, catalogue, styles)
     if content.received:
         story.append(Paragraph("Aides que vous recevez déjà", styles.section))
@@ -100,11 +100,11 @@ def _table(rows: list, widths: list[float], *commands: tuple) -> Table:
 
 
 
-def _header(site: SiteSettings, options: HandoutOptions, on: date, styles: Styles) -> list:
-    """The site's name and the date; under them, at full width, its address, phone and
-    hours; the counselor and the person, when given, on the right of the name."""
-    right = [f"Le {french_date(on)}"]
-    right += [f"Votre contact : {options.counselor}"] if options.counselor else []
+def _header(site: SiteSettings, options: HandoutOptions, styles: Styles) -> list:
+    """The site's name; under it, at full width, its address, phone and hours; the
+    counselor and the person, when given, on the right of the name. The date is in the
+    footer of every page."""
+    right = [f"Votre contact : {options.counselor}"] if options.counselor else []
     right += [f"Pour : {options.beneficiary_first_name}"] if options.beneficiary_first_name else []
     rows = [[_p(site.name, styles.box_title), [_p(text, styles.site_right) for text in right]]]
     details = [site.address_given] if site.address_given else []
@@ -122,33 +122,35 @@ def _intro(result: SimulationResult, possible: list[AidResult], options: Handout
         text = f"Le calcul n'a pas trouvé d'aide nouvelle pour {month} avec les informations données."
     else:
         monthly = sum(a.monthly_amount for a in possible)
-        text = (f"Pour {month}, vos aides possibles font <b>{euros(monthly)} par mois</b> en tout."
-                if monthly else f"Vos aides possibles pour {month}.")
-        text += " Le code carré ouvre le site."
-    text += " Ce sont des estimations : seul l'organisme qui verse l'aide décide, après votre demande."
+        text = (f"Vos aides possibles en {month} : <b>{euros(monthly)} par mois</b>."
+                if monthly else f"Vos aides possibles en {month}.")
+    text += " Ce sont des estimations : l'organisme décide après votre demande."
     if options.show_fiscal_income:
         estimated = " (estimé)" if result.fiscal_income_estimated else ""
         text += f" Revenu fiscal de référence utilisé : {euros(result.fiscal_reference_income)}{estimated}."
     return text
 
 
-def _appointments_box(appointments: list[NextAppointment], styles: Styles) -> Table:
+def _appointments_box(appointments: list[NextAppointment], site: SiteSettings, styles: Styles) -> Table:
     title = "Votre prochain rendez-vous" if len(appointments) == 1 else "Vos prochains rendez-vous"
     rows: list = [Paragraph(title, styles.box_title)]
     for index, appointment in enumerate(appointments):
         if index:
             rows.append(HRFlowable(width="100%", thickness=0.75, color=BLUE, spaceBefore=2, spaceAfter=3))
-        rows += _appointment(appointment, styles)
+        rows += _appointment(appointment, site, styles)
     return _boxed(rows, BLUE, ("BACKGROUND", (0, 0), (-1, -1), TINT))
 
 
-def _appointment(appointment: NextAppointment, styles: Styles) -> list:
+def _appointment(appointment: NextAppointment, site: SiteSettings, styles: Styles) -> list:
     # A partner's appointment has no duration the desk knows: it prints none.
     start = when(appointment.start)
+    place = appointment.place
     if appointment.at_desk:
         start += f" ({appointment.duration} minutes)"
+        if site.address_given:  # the header gives the address
+            place = f"ici, à {site.name}"
     rows = [Paragraph(f"<b>Quand :</b> {escape(start)}, <b>avec</b> {escape(appointment.with_whom)}", styles.body),
-            _field("Où", appointment.place, styles.body)]
+            _field("Où", place, styles.body)]
     if appointment.items_to_bring:
         rows.append(Paragraph(f"<b>À apporter :</b> {_inline_checklist(appointment.items_to_bring)}", styles.body))
     if appointment.note:
@@ -175,15 +177,16 @@ def _short_aids(content: HandoutContent, catalogue: Catalogue, styles: Styles) -
                                    styles.body))
         story += [_contact_block(contact, group, shared, styles) for contact, group in to_ask.items()]
     automatic = [pair for contact, group in groups.items() if contact not in to_ask for pair in group]
+    if automatic or content.to_check:
+        story.append(Paragraph("À savoir aussi", styles.section))
     if automatic:
-        story.append(Paragraph(f"Vos aides versées sans demande ({len(automatic)})", styles.section))
-        story.append(Paragraph("Si l'organisme connaît déjà votre situation, vous n'avez rien à faire.",
-                               styles.lead))
-        story += [Paragraph(f"<b>{escape(a.label)}</b> : {escape(amount_text(a))} ({escape(info.contact)}).",
-                            styles.item) for a, info in automatic]
+        paid = "; ".join(f"<b>{escape(a.label)}</b>, {escape(amount_text(a))} ({escape(info.contact)})"
+                         for a, info in automatic)
+        story.append(Paragraph(f"<b>Versé sans demande</b>, si l'organisme connaît votre situation : {paid}.",
+                               styles.body))
     if content.to_check:
-        story.append(Paragraph(f"Aides à vérifier ({len(content.to_check)})", styles.section))
-        story.append(Paragraph("Vous y avez peut-être droit. Demandez à :", styles.lead))
+        story.append(Paragraph(f"<b>À vérifier</b> : vous y avez peut-être droit ({len(content.to_check)}). "
+                               "Demandez à :", styles.lead))
         story += [_to_check_line(a, catalogue.aid(a.aid_id), styles) for a in content.to_check]
     return story
 
@@ -254,7 +257,8 @@ def _to_check_line(aid: AidResult, info: Aid, styles: Styles) -> Paragraph:
 
 def _inline_checklist(items) -> str:
     """☐ items on running lines: a box never parts from its item's first word."""
-    return " &nbsp; ".join(f"{CHECKBOX}\u00a0{escape(item)}" for item in items)
+    # The line may break only after the gap, so no line starts with a space.
+    return "\u00a0\u00a0 ".join(f"{CHECKBOX}\u00a0{escape(item)}" for item in items)
 
 
 # ---------------------------------------------------------------- the counselor's full version
