@@ -482,3 +482,19 @@ def test_a_long_site_name_is_cut_in_the_footer_before_the_page_number(catalogue)
     for number, (footer, page) in enumerate(last_lines, start=1):
         assert footer.endswith("…") and footer.startswith("France Services de la Communauté")
         assert page == f"Page {number} sur {len(last_lines)}"
+
+
+def test_a_kept_dossiers_handout_says_the_consent_and_the_right_to_erasure_on_every_page(engine, catalogue):
+    result = engine.simulate(example("couple_trois_enfants").with_month("2026-11"))
+    options = HandoutOptions(kept_with_consent_on=date(2026, 11, 20))
+    pdf = build_handout(result, catalogue, options, SITE, [APPOINTMENT, PARTNER], on=PRINTED_ON)
+    consent = "Dossier gardé ici avec votre accord du 20/11/2026. Vous pouvez demander à l'effacer."
+    pages = reader(pdf).pages
+    assert len(pages) >= 2  # the sentence is checked on a page the body runs onto
+    for number, page in enumerate(pages, start=1):
+        lines = page.extract_text().strip().splitlines()
+        assert lines[-3:] == [consent, f"France Services de Lille Moulins · 28/11/2026 · openfisca-france "
+                              f"{result.openfisca_france_version}", f"Page {number} sur {len(pages)}"]
+    # Not kept: no such sentence.
+    unkept = flat(pdf_text(build_handout(result, catalogue, HandoutOptions(), SITE, on=PRINTED_ON)))
+    assert "votre accord" not in unkept

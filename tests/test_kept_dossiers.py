@@ -326,3 +326,27 @@ def test_a_dossier_that_cannot_be_computed_is_reported_not_fatal(desk, engine, c
     assert report.checked == 1 and report.first_time == 1
     [(dossier_id, name, why)] = report.refused
     assert (dossier_id, name) == (kept, NAME) and "birth_date" in why
+
+
+def test_the_list_shows_each_persons_next_appointment_as_the_agenda_holds_it(desk, clock):
+    agenda = desk.agenda()
+    # Booked by hand at times chosen here: Thursday 3 and Tuesday 8 December, 10 h in Paris.
+    later = agenda.record_partner(datetime(2026, 12, 8, 9, 0, tzinfo=timezone.utc), "CAF", "CAF du Nord")
+    sooner = agenda.record_partner(datetime(2026, 12, 3, 9, 0, tzinfo=timezone.utc), "CPAM", "CPAM de Lille")
+    other = agenda.record_partner(datetime(2026, 12, 4, 9, 0, tzinfo=timezone.utc), "Mairie", "Mairie")
+    kept = desk.dossiers.save(NAME, person_dossier(), CONSENT, appointment_ids=[later.id])
+    without = desk.dossiers.save("Sans rendez-vous", person_dossier(), CONSENT)
+    desk.dossiers.add_appointments(kept, [sooner.id])
+    # Saved again in place: the appointments noted before stay.
+    desk.dossiers.save(NAME, person_dossier(), CONSENT, dossier_id=kept)
+    listed = {k.id: k for k in desk.dossiers.list()}
+    assert listed[kept].appointment_ids == tuple(sorted((later.id, sooner.id)))
+    assert listed[without].appointment_ids == ()
+    assert {i: a.id for i, a in desk.next_appointments(list(listed.values())).items()} == {kept: sooner.id}
+    agenda.cancel(sooner.id)  # cancelled in the agenda: the next one is the later one
+    assert desk.next_appointments(list(listed.values()))[kept].id == later.id
+    clock.moment = datetime(2026, 12, 9, 9, 0, tzinfo=timezone.utc)  # both past: none to come
+    assert desk.next_appointments(list(listed.values())) == {}
+    assert other.id not in listed[kept].appointment_ids
+    with pytest.raises(StoreError, match="n'existe plus"):
+        desk.dossiers.add_appointments(9999, [later.id])

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
+from aidant_desk.app.kept_dossiers import COLUMNS
 from aidant_desk.desk import Desk
 from aidant_desk.dossier import Dossier
 
@@ -134,14 +135,14 @@ def test_recheck_runs_in_the_background_and_says_what_changed(qtbot, catalogue, 
     tamper_results(desk, kept, lambda content: content["results"].update(aspa=["eligible", 10.0]))  # older rules
     window = open_window(qtbot, catalogue, engine_client, desk)
     panel = window.start.kept
-    assert panel.table.item(0, 3).text() == "à revérifier"
+    assert panel.table.item(0, COLUMNS.index("Règles")).text() == "à revérifier"
     qtbot.mouseClick(panel.recheck_button, Qt.MouseButton.LeftButton)
     assert not panel.recheck_button.isEnabled() and panel.progress.isVisibleTo(window)
     qtbot.waitUntil(lambda: panel.report.isVisibleTo(window), timeout=ENGINE_TIMEOUT_MS)
     text = panel.report.text()
     assert text.startswith("1 dossier(s) revérifié(s) ; des aides changent pour 1.")
     assert "• Bernard Martin (novembre 2026) — Allocation de solidarité aux personnes âgées : 10,00" in text
-    assert panel.table.item(0, 3).text() == "à jour" and panel.recheck_button.isEnabled()
+    assert panel.table.item(0, COLUMNS.index("Règles")).text() == "à jour" and panel.recheck_button.isEnabled()
     assert panel.progress.maximum() == 1 and panel.progress.value() == 1
 
 
@@ -156,3 +157,35 @@ def test_the_retention_is_set_in_the_settings(qtbot, catalogue, engine_client, h
     dialog.retention.setValue(6)
     assert dialog.save()
     assert window.desk.dossiers.retention_months() == 6
+
+
+def test_a_kept_persons_next_appointment_is_in_the_list_and_the_consent_on_the_handout(
+        qtbot, catalogue, engine_client, home, tmp_path):
+    import re
+    from datetime import date
+
+    from PySide6.QtCore import QDate
+    from pypdf import PdfReader
+
+    window = open_window(qtbot, catalogue, engine_client)
+    window.load_dossier(example("parent_isole_deux_enfants"))
+    qtbot.waitUntil(lambda: window.results.result is not None, timeout=ENGINE_TIMEOUT_MS)
+    keep_as(qtbot, window.keep(), NAME)
+    column = COLUMNS.index("Prochain rendez-vous")
+    assert window.start.kept.table.item(0, column).text() == "—"
+    # Booked after keeping: noted in the kept dossier.
+    panel = window.agenda_panel
+    monday = date.today() + timedelta(days=7 - date.today().weekday())  # next Monday: the desk is open
+    panel.day.setDate(QDate(monday.year, monday.month, monday.day))
+    booked = panel.book_desk()
+    assert booked is not None
+    start = booked.start
+    expected = f"{start:%d/%m/%Y} {start.hour} h" + (f" {start.minute:02d}" if start.minute else "")
+    shown = window.start.kept.table.item(0, column).text().replace("\xa0", " ")
+    assert shown == f"{expected}, {booked.with_whom}"
+
+    dialog = window.open_handout()
+    qtbot.addWidget(dialog)
+    text = re.sub(r"\s+", " ", "\n".join(p.extract_text() for p in PdfReader(dialog.save(tmp_path / "r.pdf")).pages))
+    assert f"Dossier gardé ici avec votre accord du {date.today():%d/%m/%Y}. Vous pouvez demander à l'effacer." in text
+    window.close()

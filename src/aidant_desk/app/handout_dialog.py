@@ -7,6 +7,7 @@ handout lane (pdfium lets go of the lock, and QPainter may paint a QImage or a
 QPrinter off the GUI thread). The window only shows the images that come back."""
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pypdfium2
@@ -77,11 +78,12 @@ def paint_pages(pdf: bytes, printer: QPrinter) -> None:
 
 class HandoutDialog(QDialog):
     def __init__(self, result: SimulationResult, desk: Desk, engine: EngineClient, appointments: list[Appointment],
-                 counselor: str = "", parent=None):
+                 counselor: str = "", parent=None, consent_on: date | None = None):
         super().__init__(parent)
         self.setWindowTitle("Imprimer le récapitulatif")
         self.resize(1100, 800)
         self.result, self.desk, self.engine, self.appointments = result, desk, engine, tuple(appointments)
+        self.consent_on = consent_on  # the kept dossier's consent, printed in the footer
         self.runner = engine.runner
         self.site = desk.site()  # read once, here: the PDF is then built off the GUI thread
         self.handout: Handout | None = None
@@ -148,7 +150,8 @@ class HandoutDialog(QDialog):
                          if self.aids.item(i).checkState() == Qt.CheckState.Checked)
         return HandoutOptions(aid_ids=kept, include_received=self.include_received.isChecked(),
                               counselor=self.counselor.text().strip(),
-                              beneficiary_first_name=self.first_name.text().strip())
+                              beneficiary_first_name=self.first_name.text().strip(),
+                              kept_with_consent_on=self.consent_on)
 
     def _handout(self, options: HandoutOptions, pdf: bytes | None = None) -> Handout:
         """The handout of these options: the PDF given, or built here. One person, one

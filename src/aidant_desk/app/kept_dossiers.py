@@ -11,11 +11,11 @@ from PySide6.QtWidgets import (
     QLineEdit, QProgressBar, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from ..desk import (OPENFISCA_FRANCE_VERSION, Consent, Desk, KeptDossier, RecheckReport, french_date, month_label,
-                    matching, state_text)
+from ..desk import (OPENFISCA_FRANCE_VERSION, Consent, Desk, KeptDossier, RecheckReport, clock, french_date,
+                    month_label, matching, state_text)
 from .widgets import describe
 
-COLUMNS = ("Nom", "Dernière visite", "Aides trouvées", "Règles", "Effacé le")
+COLUMNS = ("Nom", "Dernière visite", "Aides trouvées", "Prochain rendez-vous", "Règles", "Effacé le")
 OUTDATED = "à revérifier"  # its last results came from other rules
 
 
@@ -80,12 +80,14 @@ class KeptDossiersPanel(QWidget):
         layout.addWidget(self.report)
         self.problem = ""  # why the store cannot be read, if it cannot
         self.kept: list[KeptDossier] = []  # every kept dossier, as last read
+        self.next_appointments: dict = {}  # dossier id -> its next appointment, as last read
         self.shown: list[KeptDossier] = []  # those the search keeps
 
     def refresh(self) -> None:
         """The list as the store holds it now, filtered by the search text, last visit first."""
         self.problem = self.desk.store_problem()
         self.kept = [] if self.problem else self.desk.dossiers.list()
+        self.next_appointments = self.desk.next_appointments(self.kept) if self.kept else {}
         self._show()
 
     def _show(self) -> None:
@@ -98,7 +100,9 @@ class KeptDossiersPanel(QWidget):
             aids = "—" if kept.aids_found is None else str(kept.aids_found)
             rules = OUTDATED if kept.outdated(fingerprint, OPENFISCA_FRANCE_VERSION) else "à jour"
             purge = french_date(kept.purge_on) + (" (bientôt)" if kept.purge_soon(today) else "")
-            for col, text in enumerate((kept.name, french_date(kept.updated_at), aids, rules, purge)):
+            coming = self.next_appointments.get(kept.id)
+            meeting = f"{french_date(coming.start)} {clock(coming.start)}, {coming.with_whom}" if coming else "—"
+            for col, text in enumerate((kept.name, french_date(kept.updated_at), aids, meeting, rules, purge)):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, kept.id)
                 self.table.setItem(row, col, item)

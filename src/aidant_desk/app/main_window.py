@@ -171,6 +171,7 @@ class MainWindow(QMainWindow):
         self.results.explain_requested.connect(self.explain)
         self.results.summary_requested.connect(self.copy_summary)
         self.start.kept.recheck_requested.connect(self.recheck)
+        self.agenda_panel.chosen.connect(self._appointments_chosen)
         self.comparison.requested.connect(self.request_comparison)
         self.earnings.requested.connect(self.request_tab_work)
         self.tabs.currentChanged.connect(lambda _: self.request_tab_work())
@@ -247,7 +248,12 @@ class MainWindow(QMainWindow):
         if problem:
             self.show_background_error(f"Le récapitulatif ne peut pas être préparé : {problem}")
             return None
-        dialog = HandoutDialog(result, self.desk, self.engine, self.agenda_panel.on_handout, parent=self)
+        try:  # a kept dossier's handout says the person agreed, and when
+            consent_on = self.desk.dossiers.open(self.kept_id).consent.on if self.kept_id is not None else None
+        except (InvalidData, StoreError):
+            consent_on = None
+        dialog = HandoutDialog(result, self.desk, self.engine, self.agenda_panel.on_handout, parent=self,
+                               consent_on=consent_on)
         dialog.open()
         return dialog
 
@@ -467,7 +473,8 @@ class MainWindow(QMainWindow):
             if consent is None:  # saved again: the consent given the first time stands
                 consent = shelf.open(self.kept_id).consent
             self.kept_id = shelf.save(name, dossier, consent, self.results.result, self.catalogue.fingerprint,
-                                      dossier_id=self.kept_id)
+                                      dossier_id=self.kept_id,
+                                      appointment_ids=[a.id for a in self.agenda_panel.on_handout])
         except (InvalidData, StoreError) as error:
             self.show_error("Enregistrement impossible", error.describe() if isinstance(error, InvalidData)
                             else str(error))
@@ -475,6 +482,17 @@ class MainWindow(QMainWindow):
         self.kept_name = name
         self.setWindowTitle(f"Aidant Desk — {name}")
         self.statusBar().showMessage(f"Dossier « {name} » enregistré sur ce poste (chiffré).", 5000)
+        self.start.kept.refresh()
+
+    def _appointments_chosen(self, appointments: list) -> None:
+        """An appointment booked for a kept dossier's person: the list shows it as their next."""
+        if self.kept_id is None or not appointments:
+            return
+        try:
+            self.desk.dossiers.add_appointments(self.kept_id, [a.id for a in appointments])
+        except StoreError as error:
+            self.show_background_error(f"Le rendez-vous n'a pas pu être noté dans le dossier : {error}")
+            return
         self.start.kept.refresh()
 
     def open_kept(self, dossier_id: int) -> None:

@@ -27,7 +27,7 @@ from ..sync import SyncReport, configure, record_appointment, record_handout, re
 from ..sync import status_lines, sync_status
 from ..store.encryption import dossier_cipher
 from .delivery import BuildHandout, Handout
-from .dossiers import DossierShelf
+from .dossiers import DossierShelf, KeptDossier
 from .recheck import RecheckReport, recheck
 from .settings import DeskSettings, load_settings, load_site_settings, save_settings
 
@@ -138,6 +138,18 @@ class Desk:
     def recheck(self, progress: Callable[[int, int], None] | None = None) -> RecheckReport:
         """Every kept dossier computed again under today's rules; what changed, for whom."""
         return recheck(self.dossiers, self.engine, self.catalogue, progress=progress)
+
+    def next_appointments(self, kept: Sequence[KeptDossier]) -> dict[int, Appointment]:
+        """Each kept dossier's next appointment still to come (booked, not cancelled), by
+        dossier id, as the agenda holds it now."""
+        upcoming = [a for a in self.agenda().list(first_day=self._now().date()) if a.start >= self._now()]
+        by_id = {a.id: a for a in upcoming}
+        found = {}
+        for dossier in kept:
+            times = [by_id[i] for i in dossier.appointment_ids if i in by_id]
+            if times:
+                found[dossier.id] = min(times, key=lambda a: a.start)
+        return found
 
     def purge_expired(self) -> tuple[int, int]:
         """The kept dossiers and the autosave files whose retention has ended, deleted:

@@ -15,7 +15,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Sequence
 
 from sqlite_utils import Database
 
@@ -55,6 +55,9 @@ class KeptDossier:
     catalogue_fingerprint: str
     openfisca_france_version: str
     purge_on: date
+    # The agenda's appointments booked for this person (ids only: the agenda holds them,
+    # moved or cancelled there, and the list shows the next one still to come).
+    appointment_ids: tuple[int, ...] = ()
 
     def purge_soon(self, today: date) -> bool:
         return self.purge_on - today <= timedelta(days=WARNING_DAYS)
@@ -104,8 +107,10 @@ class DossierShelf:
 
     # --- keeping --------------------------------------------------------------------
     def save(self, name: str, dossier: Dossier, consent: Consent, result: SimulationResult | None = None,
-             catalogue_fingerprint: str = "", dossier_id: int | None = None) -> int:
-        """Keeps the dossier under `name` (a new one, or `dossier_id` updated); returns its id."""
+             catalogue_fingerprint: str = "", dossier_id: int | None = None,
+             appointment_ids: Sequence[int] = ()) -> int:
+        """Keeps the dossier under `name` (a new one, or `dossier_id` updated, its earlier
+        appointments kept); returns its id."""
         name = name.strip()
         problems = []
         if not name:
@@ -114,18 +119,28 @@ class DossierShelf:
             problems.append(Problem("consent", "la personne doit accepter que le poste garde son dossier"))
         if problems:
             raise InvalidData(problems)
+        earlier = self.open(dossier_id).summary.appointment_ids if dossier_id is not None else ()
         content = {"name": name, "dossier": dossier.to_dict(),
                    "consent": {"given": True, "on": (consent.on or self._now().date()).isoformat()},
-                   "results": snapshot(result) if result else {}}
+                   "results": snapshot(result) if result else {},
+                   "appointments": sorted({*earlier, *appointment_ids})}
         row = {**self._encrypted(content, result, catalogue_fingerprint), "updated_at": _text(self._utc())}
         with write_transaction(self.db):
             if dossier_id is None:
                 row["created_at"] = row["updated_at"]
                 return self.db["dossiers"].insert(row).last_pk
-            if not self.db.execute("SELECT 1 FROM dossiers WHERE id = ?", [dossier_id]).fetchone():
-                raise StoreError(f"Le dossier n° {dossier_id} n'existe plus sur ce poste (supprimé ou purgé).")
             self.db["dossiers"].update(dossier_id, row)
             return dossier_id
+
+    def add_appointments(self, dossier_id: int, appointment_ids: Sequence[int]) -> None:
+        """Appointments booked for a kept dossier's person, later in the visit: its last
+        visit date stays."""
+        row = self._row(dossier_id)
+        content = json.loads(self.cipher.decrypt(row[1]))
+        content["appointments"] = sorted({*content.get("appointments", ()), *appointment_ids})
+        with write_transaction(self.db):
+            self.db["dossiers"].update(dossier_id, {"content": self.cipher.encrypt(
+                json.dumps(content, ensure_ascii=False).encode())})
 
     def _encrypted(self, content: dict, result: SimulationResult | None, catalogue_fingerprint: str) -> dict:
         return {"content": self.cipher.encrypt(json.dumps(content, ensure_ascii=False).encode()),
@@ -152,10 +167,7 @@ class DossierShelf:
         return matching(found, search)
 
     def open(self, dossier_id: int) -> OpenedDossier:
-        row = self.db.execute(f"{_SELECT} WHERE id = ?", [dossier_id]).fetchone()
-        if row is None:
-            raise StoreError(f"Le dossier n° {dossier_id} n'existe plus sur ce poste (supprimé ou purgé).")
-        summary, content = self._summary(row)
+        summary, content = self._summary(self._row(dossier_id))
         consent = content["consent"]
         return OpenedDossier(summary, Dossier.from_dict(content["dossier"], source=summary.name),
                              Consent(bool(consent["given"]), date.fromisoformat(consent["on"])))
@@ -177,6 +189,12 @@ class DossierShelf:
         return self.save(name, Dossier.load(path), consent)
 
     # --- rows -----------------------------------------------------------------------
+    def _row(self, dossier_id: int) -> tuple:
+        row = self.db.execute(f"{_SELECT} WHERE id = ?", [dossier_id]).fetchone()
+        if row is None:
+            raise StoreError(f"Le dossier n° {dossier_id} n'existe plus sur ce poste (supprimé ou purgé).")
+        return row
+
     def _summary(self, row: tuple) -> tuple[KeptDossier, dict]:
         values = dict(zip(_COLUMNS, row))
         content = json.loads(self.cipher.decrypt(values["content"]))
@@ -184,7 +202,8 @@ class DossierShelf:
         purge_on = add_months_to_date(updated.date(), self.retention_months())
         return KeptDossier(values["id"], content["name"], _parse(values["created_at"]), updated,
                            values["aids_found"], values["catalogue_fingerprint"],
-                           values["openfisca_france_version"], purge_on), content
+                           values["openfisca_france_version"], purge_on,
+                           tuple(content.get("appointments", ()))), content
 
     def _utc(self) -> datetime:
         return self._now().astimezone(timezone.utc)

@@ -5,7 +5,7 @@ By default nothing about the person is printed: no name, no birth date, no incom
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 from ..engine.results import AidResult, SimulationResult
@@ -25,6 +25,9 @@ class HandoutOptions:
     # The counselor's full version: descriptions, every document on each card and the
     # points to confirm (AidResult.to_confirm). The person's handout leaves them out.
     full: bool = False
+    # The day the person agreed that the desk keeps their dossier: said in the footer, with
+    # their right to have it erased. None: the dossier is not kept.
+    kept_with_consent_on: date | None = None
 
 
 class NextAppointment(Protocol):

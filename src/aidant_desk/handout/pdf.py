@@ -34,6 +34,8 @@ from .styles import BLUE, CHECKBOX, FOOTER_SIZE, RULE, TINT, Styles, handout_sty
 MARGIN = 12 * mm
 TOP_MARGIN = 10 * mm
 BOTTOM_MARGIN = 15 * mm
+FOOTER_Y = 8 * mm
+FOOTER_LINE = 4.5 * mm  # a second footer line (the consent) sits that much higher
 WIDTH = A4[0] - 2 * MARGIN
 QR_SIZE = 17 * mm  # quiet zone included: still read by a phone at arm's length
 QR_COLUMN = QR_SIZE + 3 * mm
@@ -61,15 +63,18 @@ def build_handout(result: SimulationResult, catalogue: Catalogue, options: Hando
         story += [Paragraph(f"<b>{escape(a.label)}</b> : {escape(amount_text(a))}", styles.body)
                   for a in content.received]
 
+    consent = (f"Dossier gardé ici avec votre accord du {french_date(options.kept_with_consent_on)}. "
+               "Vous pouvez demander à l'effacer." if options.kept_with_consent_on else "")
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=TOP_MARGIN,
-        bottomMargin=BOTTOM_MARGIN, title=f"{TITLE} – {site.name}", author="Aidant Desk", creator="Aidant Desk",
+        bottomMargin=BOTTOM_MARGIN + (FOOTER_LINE if consent else 0), title=f"{TITLE} – {site.name}", author="Aidant Desk", creator="Aidant Desk",
         subject=f"Simulation des aides pour {month_label(result.month)}", lang="fr-FR",
         displayDocTitle=True, initialFontName=REGULAR)
     # The rules' version, for whoever checks the figures later, in the small footer.
     footer = f"{site.name} · {french_date(on)} · openfisca-france {result.openfisca_france_version}"
-    document.build(story, canvasmaker=lambda *args, **kwargs: _FooterCanvas(*args, footer=footer, **kwargs))
+    document.build(story, canvasmaker=lambda *args, **kwargs: _FooterCanvas(*args, footer=footer, consent=consent,
+                                                                            **kwargs))
     return buffer.getvalue()
 
 
@@ -333,9 +338,9 @@ class _FooterCanvas(Canvas):
     """Draws 'Page n sur N' once the page count is known, after each page's body, so
     text extraction reads the footer last."""
 
-    def __init__(self, *args, footer: str, **kwargs):
+    def __init__(self, *args, footer: str, consent: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self._footer = footer
+        self._footer, self._consent = footer, consent
         self._pages: list[dict] = []
 
     def showPage(self) -> None:
@@ -350,7 +355,9 @@ class _FooterCanvas(Canvas):
             self.setFillColor(RULE)
             page = f"Page {number} sur {total}"
             room = A4[0] - 2 * MARGIN - stringWidth(page + "   ", REGULAR, FOOTER_SIZE)
-            self.drawString(MARGIN, 8 * mm, _fitted(self._footer, room))
-            self.drawRightString(A4[0] - MARGIN, 8 * mm, page)
+            if self._consent:
+                self.drawString(MARGIN, FOOTER_Y + FOOTER_LINE, _fitted(self._consent, A4[0] - 2 * MARGIN))
+            self.drawString(MARGIN, FOOTER_Y, _fitted(self._footer, room))
+            self.drawRightString(A4[0] - MARGIN, FOOTER_Y, page)
             super().showPage()
         super().save()
