@@ -32,6 +32,12 @@ def _parser() -> argparse.ArgumentParser:
     sim.add_argument("--explain", metavar="AIDE",
                      help=f"détaille le calcul du montant d'une aide ({', '.join(EXPLAINED)})")
 
+    situation = sub.add_parser("situation", help="écrit la situation OpenFisca calculée (JSON, pour l'API Web "
+                                                 "d'OpenFisca)")
+    situation.add_argument("dossier", type=Path)
+    month_option(situation)
+    situation.add_argument("-o", "--output", type=Path, help="fichier à écrire (par défaut : la sortie standard)")
+
     rules = sub.add_parser("rules", help="vérifie ou publie le catalogue des aides")
     rules_sub = rules.add_subparsers(dest="rules_command", required=True)
     check = rules_sub.add_parser("check", help="valide tous les fichiers de rules/")
@@ -63,6 +69,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "simulate":
             return _simulate(args)
+        if args.command == "situation":
+            return _situation(args)
         if args.command == "rules":
             return _rules(args)
         if args.command in SUBCOMMANDS:
@@ -106,6 +114,20 @@ def _simulate(args) -> int:
         if explanation is not None:
             print()
             print(explanation_text(explanation))
+    return 0
+
+
+def _situation(args) -> int:
+    from ..desk import Desk
+    from ..files import write_whole
+
+    desk = Desk()
+    text = json.dumps(desk.situation(desk.open_dossier(args.dossier, args.month)), ensure_ascii=False, indent=2)
+    if args.output:
+        write_whole(args.output, (text + "\n").encode("utf-8"))
+        print(args.output)
+    else:
+        print(text)
     return 0
 
 

@@ -18,6 +18,7 @@ from ..agenda import PARIS, Agenda, Appointment, load_agenda_settings
 from ..catalogue import Catalogue, default_catalogue
 from ..dossier import Dossier, current_month
 from ..engine.explain import Explanation, explain
+from ..engine.replay import calculate_request
 from ..engine.results import SimulationResult
 from ..files import write_whole
 from ..handout import HandoutOptions
@@ -112,6 +113,11 @@ class Desk:
 
     def simulate(self, dossier: Dossier) -> SimulationResult:
         return self.engine.simulate(dossier)
+
+    def situation(self, dossier: Dossier) -> dict:
+        """The OpenFisca situation this dossier is computed on, with every aid asked for:
+        a request the OpenFisca Web API's /calculate replays."""
+        return calculate_request(self.engine.situation([dossier]), self.catalogue, dossier.month)
 
     def explain(self, dossier: Dossier, aid_id: str) -> Explanation:
         """« Comment ce montant est calculé » for a money benefit (InvalidData, in French, when not available)."""
