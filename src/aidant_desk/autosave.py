@@ -14,7 +14,8 @@ from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
-from .files import write_whole
+from .dossier.model import MAX_FILE_BYTES, parse_json
+from .files import move_aside, write_whole
 from .paths import data_dir
 from .store import StoreError
 from .store.encryption import dossier_cipher
@@ -35,13 +36,15 @@ def save(data: dict) -> None:
 
 def read(path: Path) -> dict:
     """An autosave's answers (ValueError when it holds none)."""
+    if path.stat().st_size > 2 * MAX_FILE_BYTES:  # the encrypted token is a third larger than its dossier
+        raise ValueError("trop gros pour un dossier")
     raw = path.read_bytes()
     if not raw.lstrip().startswith(b"{"):  # not JSON in clear: a token of the desk's key
         try:
             raw = _cipher(data_dir()).decrypt(raw)
         except StoreError as error:
             raise ValueError(str(error)) from None
-    data = json.loads(raw.decode("utf-8"))
+    data = parse_json(raw.decode("utf-8"))
     if not (isinstance(data, dict) and isinstance(data.get("people"), list)):
         raise ValueError("pas un dossier")
     return data
@@ -53,8 +56,9 @@ def _cipher(folder: Path):
     return dossier_cipher(folder)
 
 
-def _stamped(label: str) -> Path:
-    return autosave_path().with_name(f"dossier-{label}-{datetime.now():%Y%m%d-%H%M%S}.json")
+def _move_aside(label: str) -> Path:
+    """The autosave under a dated name; two set aside in the same second both stay."""
+    return move_aside(autosave_path(), f"dossier-{label}-{datetime.now():%Y%m%d-%H%M%S}.json")
 
 
 def load() -> tuple[dict | None, str]:
@@ -67,8 +71,7 @@ def load() -> tuple[dict | None, str]:
     except (OSError, ValueError):  # UnicodeDecodeError and JSONDecodeError are ValueErrors
         pass
     # Keep the damaged file for a person to look at; never delete what was typed.
-    aside = _stamped("illisible")
-    path.replace(aside)
+    aside = _move_aside("illisible")
     return None, f"Le dossier en cours enregistré automatiquement était illisible ; il a été mis de côté : {aside}"
 
 
@@ -77,9 +80,7 @@ def set_aside() -> Path | None:
     path = autosave_path()
     if not path.exists():
         return None
-    aside = _stamped("precedent")
-    path.replace(aside)
-    return aside
+    return _move_aside("precedent")
 
 
 def purge(before: datetime) -> int:

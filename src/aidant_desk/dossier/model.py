@@ -24,6 +24,9 @@ SCHEMA: dict = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 # How many months before the simulated one the dossier records resources for.
 HISTORY_MONTHS = 12
+# A dossier file is a few kilobytes (the largest example: 3 kB). Past 1 MB it is not one,
+# and reading it whole first would cost seconds and hundreds of megabytes.
+MAX_FILE_BYTES = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -199,8 +202,11 @@ class Dossier:
     def from_dict(cls, data: Any, source: str = "") -> "Dossier":
         """Upgrade an older format, validate, then build; raises InvalidData listing every
         problem in French."""
-        data = upgrade(data)
-        problems = schema_problems(data, SCHEMA)
+        try:
+            data = upgrade(data)
+            problems = schema_problems(data, SCHEMA)
+        except RecursionError:  # lists in lists, thousands deep: no dossier looks like that
+            raise InvalidData([Problem("", "structure trop imbriquée : ce n'est pas un dossier")], source) from None
         if problems:
             raise InvalidData(problems, source)
         dossier = _build(data)
@@ -213,19 +219,16 @@ class Dossier:
     def load(cls, path: str | Path) -> "Dossier":
         path = Path(path)
         try:
+            size = path.stat().st_size
+            if size > MAX_FILE_BYTES:
+                raise InvalidData([Problem("", f"fichier trop gros ({size / 1_000_000:.1f} Mo) : un dossier fait "
+                                               "quelques kilo-octets, la limite est de 1 Mo")], str(path))
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
             raise InvalidData([Problem("", "fichier introuvable")], str(path)) from None
         except (OSError, UnicodeDecodeError) as exc:
             raise InvalidData([Problem("", f"fichier illisible ({exc.__class__.__name__})")], str(path)) from None
-        try:
-            data = json.loads(text, parse_constant=_refuse_constant)
-        except _NotANumber as exc:
-            raise InvalidData([Problem("", f"« {exc} » n'est pas un nombre : indiquez un montant")], str(path)) from None
-        except json.JSONDecodeError as exc:
-            message = f"ce n'est pas un JSON valide (ligne {exc.lineno}, colonne {exc.colno})"
-            raise InvalidData([Problem("", message)], str(path)) from None
-        return cls.from_dict(data, str(path))
+        return cls.from_dict(parse_json(text, str(path)), str(path))
 
     def to_dict(self) -> dict:
         data: dict[str, Any] = {"format_version": FORMAT_VERSION}
@@ -252,6 +255,23 @@ class Dossier:
 
     def save(self, path: str | Path) -> None:
         write_whole(path, json.dumps(self.to_dict(), ensure_ascii=False, indent=2))
+
+
+def parse_json(text: str | bytes, source: str = "") -> Any:
+    """The JSON of a dossier file; InvalidData in French for what is not: bad syntax, NaN,
+    a number of thousands of digits, nesting thousands deep."""
+    try:
+        return json.loads(text, parse_constant=_refuse_constant)
+    except _NotANumber as exc:
+        raise InvalidData([Problem("", f"« {exc} » n'est pas un nombre : indiquez un montant")], source) from None
+    except json.JSONDecodeError as exc:
+        message = f"ce n'est pas un JSON valide (ligne {exc.lineno}, colonne {exc.colno})"
+        raise InvalidData([Problem("", message)], source) from None
+    except ValueError:  # Python refuses integers of more than 4 300 digits
+        raise InvalidData([Problem("", "un nombre a des milliers de chiffres : ce n'est pas un montant")],
+                          source) from None
+    except RecursionError:
+        raise InvalidData([Problem("", "structure trop imbriquée : ce n'est pas un dossier")], source) from None
 
 
 class _NotANumber(ValueError):

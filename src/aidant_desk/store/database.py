@@ -8,6 +8,7 @@ kept next to it.
 """
 from __future__ import annotations
 
+import os
 import sqlite3
 import sys
 from contextlib import contextmanager
@@ -18,7 +19,7 @@ from typing import Iterator
 
 from sqlite_utils import Database
 
-from ..paths import data_dir
+from ..paths import PRIVATE_FILE, data_dir
 from .migrations import MIGRATIONS
 
 FILE_NAME = "desk.db"
@@ -70,6 +71,7 @@ def open_database(path: str | Path | None = None) -> OpenedDatabase:
             f"Le fichier de données {path} est illisible ({problem}). Il a été mis de côté, sans rien "
             f"effacer, sous le nom {moved.name} ; une base neuve a été créée. Gardez ce fichier et "
             "signalez-le au support.", moved))
+    _private(path)
     db = Database(sqlite3.connect(path, timeout=10))
     try:
         _refuse_newer(db, path)
@@ -165,6 +167,16 @@ def _integrity_problem(path: Path) -> str | None:
     return None if [row[0] for row in rows] == ["ok"] else _DAMAGE[11]
 
 
+def _private(path: Path) -> None:
+    """The database readable by the user alone (SQLite gives its -wal and -shm files the
+    same mode); an existing one made open to others by an earlier version is closed."""
+    try:
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE))
+        path.chmod(PRIVATE_FILE)
+    except OSError:
+        pass  # a read-only file or folder: opening it says so, in French, as before
+
+
 def _stamped(path: Path, label: str) -> Path:
     stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
     candidate = path.with_name(f"{path.name}.{label}-{stamp}")
@@ -188,6 +200,7 @@ def _move_aside(path: Path, label: str) -> Path:
 def _backup(db: Database, path: Path, version: int) -> Path:
     """A consistent copy (SQLite's online backup, WAL included) before a migration."""
     target = _stamped(path, f"backup-v{version}")
+    _private(target)
     copy = sqlite3.connect(target)
     try:
         db.conn.backup(copy)
