@@ -97,3 +97,24 @@ def test_the_data_folder_and_files_are_the_users_alone(home, catalogue):
         assert mode(home) == 0o700
         for path in files:
             assert mode(path) == 0o600, (path.name, oct(mode(path)))
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["dossiers", "list", "--help"], ["agenda", "slots", "--help"],
+                                  ["sync", "--help"], ["handout", "--help"]])
+def test_help_never_touches_the_disk(tmp_path, monkeypatch, capsys, argv):
+    home = tmp_path / "pas-encore-cree"
+    monkeypatch.setenv("AIDANT_DESK_HOME", str(home))
+    with pytest.raises(SystemExit) as stop:
+        main(argv)
+    assert stop.value.code == 0 and "usage" in capsys.readouterr().out
+    assert not home.exists()
+
+
+@pytest.mark.parametrize("argv", [["dossiers", "list"], ["agenda", "slots", "2026-12-07"], ["sync"], ["recheck"]])
+def test_a_home_that_cannot_be_made_gets_a_french_message_and_exit_3(tmp_path, monkeypatch, capsys, argv):
+    blocker = tmp_path / "un-fichier"
+    blocker.write_text("", encoding="utf-8")  # a file where the folder should be: refused even to root
+    monkeypatch.setenv("AIDANT_DESK_HOME", str(blocker / "aidant-desk"))
+    assert main(argv) == 3
+    err = capsys.readouterr().err
+    assert err.startswith("Erreur : Le fichier de données") and "Traceback" not in err

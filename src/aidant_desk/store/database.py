@@ -19,7 +19,7 @@ from typing import Iterator
 
 from sqlite_utils import Database
 
-from ..paths import PRIVATE_FILE, data_dir
+from ..paths import PRIVATE_FILE, data_dir, data_home
 from .migrations import MIGRATIONS
 
 FILE_NAME = "desk.db"
@@ -53,7 +53,7 @@ class OpenedDatabase:
 
 def default_path() -> Path:
     """desk.db in the desk's data directory ($AIDANT_DESK_HOME, else the user's)."""
-    return data_dir() / FILE_NAME
+    return data_home() / FILE_NAME
 
 
 def open_database(path: str | Path | None = None) -> OpenedDatabase:
@@ -62,7 +62,10 @@ def open_database(path: str | Path | None = None) -> OpenedDatabase:
     The connection belongs to the calling thread: a background worker opens its own.
     """
     path = Path(path) if path else default_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.parent == data_home():
+        data_dir()  # the desk's own folder: made, or closed to others
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
     notices = []
     problem = _integrity_problem(path)
     if problem:
