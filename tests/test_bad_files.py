@@ -118,3 +118,25 @@ def test_a_home_that_cannot_be_made_gets_a_french_message_and_exit_3(tmp_path, m
     assert main(argv) == 3
     err = capsys.readouterr().err
     assert err.startswith("Erreur : Le fichier de données") and "Traceback" not in err
+
+
+@pytest.mark.parametrize("answers", ['{"people": [1]}', '{"people": [], "housing": "x"}',
+                                     '{"people": [{"birth_date": 5, "role": []}]}'])
+def test_answers_no_form_wrote_are_set_aside_and_the_app_goes_on(qtbot, engine_client, catalogue, home, answers):
+    from PySide6.QtCore import Qt
+
+    from aidant_desk.app.main_window import MainWindow
+
+    home.mkdir()
+    autosave.autosave_path().write_text(answers, encoding="utf-8")  # in clear, as an earlier version wrote
+    window = MainWindow(catalogue, engine_client, "2026-11")
+    qtbot.addWidget(window)
+    window.show()
+    assert window.start.resume_banner.isVisible()
+    qtbot.mouseClick(window.start.resume_button, Qt.MouseButton.LeftButton)
+    assert window.pages.currentWidget() is window.start
+    assert "n'a pas pu être rouvert ; il a été mis de côté" in window.start.resume_text.text()
+    kept = list(home.glob(autosave.SET_ASIDE))
+    assert len(kept) == 1 and kept[0].read_text(encoding="utf-8") == answers
+    window.start.buttons[""].click()  # a new dossier still starts
+    assert window.pages.currentWidget() is window.work

@@ -404,7 +404,16 @@ class MainWindow(QMainWindow):
             self.finish_session()
             self.start.resume_banner.hide()
             self.path = None
-            self._show_data(data)
+            try:
+                self._show_data(data)
+            except (TypeError, KeyError, AttributeError, ValueError):
+                # Answers no form wrote (an old file in clear, edited by hand): kept aside, not lost.
+                aside = self.desk.set_aside_in_progress()
+                self.pages.setCurrentWidget(self.start)
+                self.start.resume_text.setText("Le dossier en cours enregistré automatiquement n'a pas pu être "
+                                               f"rouvert ; il a été mis de côté : {aside}")
+                self.start.resume_button.hide()
+                self.start.resume_banner.show()
 
     def new_dossier(self) -> None:
         self.start.kept.refresh()
