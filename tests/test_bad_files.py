@@ -140,3 +140,22 @@ def test_answers_no_form_wrote_are_set_aside_and_the_app_goes_on(qtbot, engine_c
     assert len(kept) == 1 and kept[0].read_text(encoding="utf-8") == answers
     window.start.buttons[""].click()  # a new dossier still starts
     assert window.pages.currentWidget() is window.work
+
+
+def test_the_device_token_is_stored_encrypted_and_an_old_clear_one_is_encrypted_when_read(tmp_path):
+    from aidant_desk.store import get_setting, open_database, set_setting
+    from aidant_desk.sync import configure
+    from aidant_desk.sync.status import DEVICE_TOKEN, connection_settings
+
+    token = "jeton-appareil-7f3a9c"
+    path = tmp_path / "desk.db"
+    db = open_database(path).db
+    configure(db, server_url="https://central.example.fr", token=token)
+    assert connection_settings(db) == ("https://central.example.fr", token)
+    db.conn.commit()
+    for file in tmp_path.glob("desk.db*"):
+        assert token.encode() not in file.read_bytes(), file.name
+    set_setting(db, DEVICE_TOKEN, "jeton-en-clair")  # as an earlier version kept it
+    assert connection_settings(db)[1] == "jeton-en-clair"
+    assert get_setting(db, DEVICE_TOKEN) != "jeton-en-clair"  # encrypted at that first read
+    assert connection_settings(db)[1] == "jeton-en-clair"
