@@ -290,3 +290,18 @@ def test_cli_books_lists_refuses_cancels_and_exports(database, tmp_path, capsys)
     assert [str(e["SUMMARY"]) for e in calendar.walk("VEVENT")] == ["Rendez-vous CPAM"]
     assert main(["agenda", "cancel", *base, "1"]) == 2
     assert "est annulé" in capsys.readouterr().err
+
+
+def test_notes_labels_and_papers_are_encrypted_at_rest_and_read_back(agenda, database):
+    note, label, papers = "Mme Jeanne DUPONT née 12/03/1961", "Dupont-Quesnel", "Livret de famille de Jeanne"
+    booked = agenda.book_desk(at(TUESDAY, 10), "Julie", note=note, label=label, what_to_bring=papers)
+    again = agenda.get(booked.id)
+    assert (again.note, again.label, again.what_to_bring) == (note, label, papers)
+    agenda.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    for path in database.parent.glob("desk.db*"):
+        raw = path.read_bytes()
+        for secret in ("DUPONT", "12/03/1961", "Quesnel", "Livret de famille de Jeanne"):
+            assert secret.encode() not in raw, (path.name, secret)
+    # A row an earlier version wrote in clear still reads.
+    agenda.db.execute("UPDATE appointments SET note = ? WHERE id = ?", ["Sonnez deux fois", booked.id])
+    assert agenda.get(booked.id).note == "Sonnez deux fois"

@@ -12,6 +12,7 @@ from sqlite_utils import Database
 from ..formatting import WEEKDAYS, clock, long_date, when
 from ..site import SiteSettings
 from ..store import write_transaction
+from ..store.encryption import database_cipher
 from .model import BOOKED, CANCELLED, DESK, PARIS, PARTNER, AgendaError, Appointment, Slot, paris_time
 from .settings import AgendaSettings
 from .slots import desk_slots, within_opening
@@ -34,13 +35,15 @@ class Agenda:
         self.site = site
         self._now = now or (lambda: datetime.now(PARIS))
         self._on_booked = on_booked
+        # The person's name or situation may be in a note or a label: encrypted at rest.
+        self._cipher = database_cipher(db)
 
     # --- reading ---------------------------------------------------------------
     def get(self, appointment_id: int) -> Appointment:
         row = next(self.db.query("SELECT * FROM appointments WHERE id = ?", [appointment_id]), None)
         if row is None:
             raise AgendaError(f"Aucun rendez-vous n° {appointment_id} dans l'agenda de ce poste.")
-        return _appointment(row)
+        return self._appointment(row)
 
     def list(self, first_day: date | None = None, last_day: date | None = None, *,
              include_cancelled: bool = False) -> list[Appointment]:
@@ -55,7 +58,7 @@ class Agenda:
         if not include_cancelled:
             sql += " AND status = ?"
             params.append(BOOKED)
-        return [_appointment(row) for row in self.db.query(sql + " ORDER BY start_utc, id", params)]
+        return [self._appointment(row) for row in self.db.query(sql + " ORDER BY start_utc, id", params)]
 
     def free_slots(self, day: date, counselor: str | None = None) -> list[Slot]:
         """The desk slots of a day one can still book, per counselor, in time order."""
@@ -119,12 +122,21 @@ class Agenda:
                 "INSERT INTO appointments (uid, kind, start_utc, end_utc, place, with_whom, what_to_bring, note, "
                 "label) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [appointment.uid, appointment.kind, _utc(appointment.start), _utc(appointment.end),
-                 appointment.place, appointment.with_whom, appointment.what_to_bring, appointment.note,
-                 appointment.label])
+                 appointment.place, appointment.with_whom, *map(self._cipher.seal_text, (
+                     appointment.what_to_bring, appointment.note, appointment.label))])
             booked = self.get(cursor.lastrowid)
             if self._on_booked:
                 self._on_booked(booked)
         return booked
+
+    def _appointment(self, row: dict) -> Appointment:
+        start = datetime.strptime(row["start_utc"], _UTC_FORMAT).replace(tzinfo=timezone.utc)
+        end = datetime.strptime(row["end_utc"], _UTC_FORMAT).replace(tzinfo=timezone.utc)
+        what_to_bring, note, label = (self._cipher.open_text(row[k]) for k in ("what_to_bring", "note", "label"))
+        return Appointment(
+            id=row["id"], uid=row["uid"], kind=row["kind"], start=start.astimezone(PARIS),
+            duration=int((end - start).total_seconds() // 60), place=row["place"], with_whom=row["with_whom"],
+            what_to_bring=what_to_bring, note=note, label=label, status=row["status"], sequence=row["sequence"])
 
     def _booked(self, appointment_id: int) -> Appointment:
         appointment = self.get(appointment_id)
@@ -154,7 +166,7 @@ class Agenda:
             "AND start_utc < ? AND end_utc > ? ORDER BY start_utc LIMIT 1",
             [DESK, BOOKED, a.with_whom, a.id, _utc(a.end), _utc(a.start)]), None)
         if clash:
-            other = _appointment(clash)
+            other = self._appointment(clash)
             raise AgendaError(f"{a.with_whom} a déjà un rendez-vous le {long_date(other.start.date())} de "
                               f"{clock(other.start)} à {clock(other.end)} : choisissez un autre créneau.")
 
@@ -163,14 +175,6 @@ def _utc(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime(_UTC_FORMAT)
 
 
-def _appointment(row: dict) -> Appointment:
-    start = datetime.strptime(row["start_utc"], _UTC_FORMAT).replace(tzinfo=timezone.utc)
-    end = datetime.strptime(row["end_utc"], _UTC_FORMAT).replace(tzinfo=timezone.utc)
-    return Appointment(
-        id=row["id"], uid=row["uid"], kind=row["kind"], start=start.astimezone(PARIS),
-        duration=int((end - start).total_seconds() // 60), place=row["place"], with_whom=row["with_whom"],
-        what_to_bring=row["what_to_bring"], note=row["note"], label=row["label"], status=row["status"],
-        sequence=row["sequence"])
 
 
 def _opening_text(settings: AgendaSettings) -> str:

@@ -20,6 +20,7 @@ from .database import StoreError
 SERVICE = "aidant-desk"
 KEY_NAME = "dossiers"
 KEY_FILE = "dossiers.key"
+FERNET_PREFIX = "gAAAAA"  # how every Fernet token starts (version byte 0x80, then the time)
 
 
 class DossierCipher:
@@ -38,6 +39,19 @@ class DossierCipher:
         except InvalidToken:
             raise StoreError("Ce dossier ne peut pas être déchiffré : la clé de ce poste n'est pas celle qui "
                              "l'a enregistré (ou le dossier est abîmé). Rien n'a été effacé.") from None
+
+    def seal_text(self, text: str) -> str:
+        """A text field (a note, a token) as stored: encrypted, or "" for nothing."""
+        return self.encrypt(text.encode()).decode() if text else ""
+
+    def open_text(self, stored: str) -> str:
+        """A text field as sealed, or as an earlier version stored it in clear."""
+        return self.decrypt(stored.encode()).decode() if stored.startswith(FERNET_PREFIX) else stored
+
+
+def database_cipher(db) -> DossierCipher:
+    """The desk's key, for a connection to its database (the key file sits beside it)."""
+    return dossier_cipher(Path(db.conn.execute("PRAGMA database_list").fetchone()[2]).parent)
 
 
 def dossier_cipher(folder: Path) -> DossierCipher:

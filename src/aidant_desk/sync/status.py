@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 from urllib.parse import urlparse
 
 from sqlite_utils import Database
 
 from ..formatting import french_date
 from ..store import get_setting, set_setting
-from ..store.encryption import dossier_cipher
+from ..store.encryption import database_cipher
 from .outbox import waiting_count
 from .retry import BETWEEN_SYNCS
 
@@ -21,7 +20,6 @@ LAST_SUCCESS = "sync.last_success_at"
 LAST_ERROR = "sync.last_error"
 FAILURES = "sync.consecutive_failures"
 NEXT_ATTEMPT = "sync.next_attempt_at"
-FERNET_PREFIX = "gAAAAA"  # how every Fernet token starts (version byte 0x80, then the time)
 
 
 class NotConfigured(Exception):
@@ -51,22 +49,20 @@ def configure(db: Database, *, server_url: str | None = None, token: str | None 
         _save_token(db, token.strip())
 
 
-def _cipher(db: Database):
-    """The desk's key (in the system keyring where there is one), found beside the database."""
-    return dossier_cipher(Path(db.conn.execute("PRAGMA database_list").fetchone()[2]).parent)
-
-
 def _save_token(db: Database, token: str) -> None:
-    """The device token is a credential: stored encrypted with the desk's key, never in clear."""
-    set_setting(db, DEVICE_TOKEN, _cipher(db).encrypt(token.encode()).decode())
+    """The device token is a credential: stored encrypted with the desk's key (in the
+    system keyring where there is one), never in clear."""
+    set_setting(db, DEVICE_TOKEN, database_cipher(db).seal_text(token))
 
 
 def _token(db: Database) -> str | None:
     stored = get_setting(db, DEVICE_TOKEN)
-    if stored is None or stored.startswith(FERNET_PREFIX):
-        return stored and _cipher(db).decrypt(stored.encode()).decode()
-    _save_token(db, stored)  # kept in clear by an earlier version: encrypted now
-    return stored
+    if stored is None:
+        return None
+    token = database_cipher(db).open_text(stored)
+    if token == stored:  # kept in clear by an earlier version: encrypted now
+        _save_token(db, token)
+    return token
 
 
 def connection_settings(db: Database) -> tuple[str, str]:
