@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .paths import PRIVATE_FILE
+PRIVATE_FILE = 0o600
 
 
 def write_whole(path: str | Path, data: bytes | str) -> Path:

@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 
 PRIVATE_FOLDER = 0o700
-PRIVATE_FILE = 0o600
 
 
 def data_home() -> Path:

@@ -19,7 +19,8 @@ from typing import Iterator
 
 from sqlite_utils import Database
 
-from ..paths import PRIVATE_FILE, data_dir, data_home
+from ..files import PRIVATE_FILE
+from ..paths import data_dir, data_home
 from .migrations import MIGRATIONS
 
 FILE_NAME = "desk.db"
