@@ -34,6 +34,7 @@ from .form import SECTIONS, DossierForm
 from .handout_dialog import HandoutDialog
 from .kept_dossiers import KeepDialog, KeptDossiersPanel
 from .results_panel import ResultsPanel
+from .rules_update import update_rules
 from .runner import Operation
 from .settings_dialog import SettingsDialog
 from .sync_loop import SyncLoop
@@ -207,6 +208,9 @@ class MainWindow(QMainWindow):
         settings.triggered.connect(self.open_settings)
         menu.addSeparator()
         menu.addAction(settings)
+        rules = QAction("Mettre à jour les règles…", self)
+        rules.triggered.connect(lambda: update_rules(self))
+        menu.addAction(rules)
         activity = self.menuBar().addMenu("&Activité")
         sync = QAction("Synchroniser maintenant", self)
         sync.triggered.connect(lambda: self.sync_loop.sync(force=True))

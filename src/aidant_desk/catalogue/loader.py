@@ -10,6 +10,7 @@ import yaml
 
 from .. import package_data
 from ..validation import InvalidData, Problem, schema_problems
+from .packs import installed_rules, rules_version
 from .model import (
     Aid,
     Alternative,
@@ -27,7 +28,10 @@ DEFAULT_RULES_DIR = package_data.rules_dir()
 
 
 def rules_dir() -> Path:
-    return Path(os.environ.get("AIDANT_DESK_RULES", DEFAULT_RULES_DIR))
+    """AIDANT_DESK_RULES, else the pack installed on this desk, else the shipped rules."""
+    if "AIDANT_DESK_RULES" in os.environ:
+        return Path(os.environ["AIDANT_DESK_RULES"])
+    return installed_rules() or DEFAULT_RULES_DIR
 
 
 def load_schema(rules: Path, kind: str) -> dict:
@@ -141,7 +145,7 @@ def load_catalogue(rules: Path | None = None) -> Catalogue:
     if problems:
         raise InvalidData(problems, str(rules))
     events.sort(key=lambda e: (e.order, e.id))
-    return Catalogue(tuple(aids), tuple(events), tuple(questions), tuple(alternatives))
+    return Catalogue(tuple(aids), tuple(events), tuple(questions), tuple(alternatives), rules_version(rules))
 
 
 def _alternative_problems(alternatives: list[Alternative], aid_ids: set[str]) -> list[Problem]:

@@ -173,6 +173,8 @@ class Catalogue:
     life_events: tuple[LifeEvent, ...]
     questions: tuple[Question, ...]
     alternatives: tuple[Alternative, ...] = ()
+    # The pack's version ('' for unversioned rules); out of repr, so of the fingerprint: same rules, same results.
+    version: str = field(default="", repr=False, compare=False)
 
     def aid(self, aid_id: str) -> Aid:
         return self._aids_by_id()[aid_id]

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from ..desk import EXPLAINED, InvalidData
-from . import agenda as agenda_cli, dossiers as dossiers_cli, handout as handout_cli, sync as sync_cli
+from . import agenda as agenda_cli, dossiers as dossiers_cli, handout as handout_cli, rules as rules_cli, sync as sync_cli
 from .common import EXIT_FILE, EXIT_INVALID, month_option
 
 OS_ERRORS = {
@@ -38,15 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     month_option(situation)
     situation.add_argument("-o", "--output", type=Path, help="fichier à écrire (par défaut : la sortie standard)")
 
-    rules = sub.add_parser("rules", help="vérifie ou publie le catalogue des aides")
-    rules_sub = rules.add_subparsers(dest="rules_command", required=True)
-    check = rules_sub.add_parser("check", help="valide tous les fichiers de rules/")
-    check.add_argument("--rules", type=Path, help="dossier des règles (par défaut : rules/)")
-    export = rules_sub.add_parser("export", help="écrit le catalogue en données ouvertes")
-    export.add_argument("--format", choices=["json", "csv"], default="json")
-    export.add_argument("-o", "--output", type=Path, required=True)
-    export.add_argument("--rules", type=Path)
-
+    rules_cli.add_parser(sub)
     sync_cli.add_parser(sub)
     handout_cli.add_parser(sub)
     agenda_cli.add_parser(sub)
@@ -60,7 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-SUBCOMMANDS = {"sync": sync_cli, "handout": handout_cli, "agenda": agenda_cli, "dossiers": dossiers_cli,
+SUBCOMMANDS = {"rules": rules_cli, "sync": sync_cli, "handout": handout_cli, "agenda": agenda_cli, "dossiers": dossiers_cli,
                "recheck": dossiers_cli}
 
 
@@ -71,8 +63,6 @@ def main(argv: list[str] | None = None) -> int:
             return _simulate(args)
         if args.command == "situation":
             return _situation(args)
-        if args.command == "rules":
-            return _rules(args)
         if args.command in SUBCOMMANDS:
             return SUBCOMMANDS[args.command].run(args)
         if args.command == "bench":
@@ -129,19 +119,3 @@ def _situation(args) -> int:
     else:
         print(text)
     return 0
-
-
-def _rules(args) -> int:
-    from ..desk import check_rules, export_rules
-
-    if args.rules_command == "check":
-        catalogue = check_rules(args.rules)
-        computed = len(catalogue.openfisca_aids)
-        print(f"Catalogue valide : {len(catalogue.aids)} aides ({computed} calculées par openfisca-france, "
-              f"{len(catalogue.aids) - computed} par conditions), {len(catalogue.life_events)} événements de vie, "
-              f"{len(catalogue.questions)} questions.")
-        return 0
-    for path in export_rules(args.rules, args.format, args.output):
-        print(path)
-    return 0
-

@@ -72,7 +72,8 @@ def build_handout(result: SimulationResult, catalogue: Catalogue, options: Hando
         subject=f"Simulation des aides pour {month_label(result.month)}", lang="fr-FR",
         displayDocTitle=True, initialFontName=REGULAR)
     # The rules' version, for whoever checks the figures later, in the small footer.
-    footer = f"{site.name} · {french_date(on)} · openfisca-france {result.openfisca_france_version}"
+    footer = (f"{site.name} · {french_date(on)} · openfisca-france {result.openfisca_france_version}"
+              + (f" · règles {catalogue.version}" if catalogue.version else ""))
     document.build(story, canvasmaker=lambda *args, **kwargs: _FooterCanvas(*args, footer=footer, consent=consent,
                                                                             **kwargs))
     return buffer.getvalue()
