@@ -29,7 +29,8 @@ from aidant_desk.central.storage import CentralStore
 from aidant_desk.store import open_database
 from aidant_desk.sync import configure, record_appointment, record_handout, record_simulation, sync_now
 
-AIDS = ["rsa", "prime_activite", "aah", "apl", "als", "css", "ars", "paje_base", "af", "cf", "asf", "bourse_college"]
+AIDS = ["rsa", "ppa", "aah", "aide_logement", "css_gratuite", "ars", "paje_base", "af", "cf", "asf", "bourse_college",
+        "cheque_energie"]
 LIFE_EVENTS = ["naissance", "separation", "perte_emploi", "demenagement", "retraite", "handicap", "etudes",
                "difficultes_paiement"]
 SITES = 20
@@ -66,8 +67,13 @@ def main() -> int:
 
 
 def _serve(database: str) -> tuple[subprocess.Popen, str]:
+    from aidant_desk.desk import export_rules
+
+    catalogue = Path(tempfile.mkdtemp(prefix="catalogue-"))  # the ids the server accepts
+    export_rules(None, "json", catalogue)
     server = subprocess.Popen([sys.executable, "-m", "aidant_desk.central.cli", "serve", "--port", "0",
-                               "--database", database], stdout=subprocess.PIPE, text=True)
+                               "--database", database, "--catalogue", str(catalogue)],
+                              stdout=subprocess.PIPE, text=True)
     match = re.search(r"http://127\.0\.0\.1:\d+", server.stdout.readline())
     if not match:
         server.kill()
@@ -78,10 +84,10 @@ def _serve(database: str) -> tuple[subprocess.Popen, str]:
 def _payload(key: int) -> bytes:
     """A busy site's week: every headline counter and a few released cells."""
     return json.dumps({
-        "schema_version": 1, "idempotency_key": f"{key:064x}", "week": f"2026-W{key % 52 + 1:02d}",
+        "schema_version": 1, "idempotency_key": f"{key:064x}", "week": f"2025-W{key % 52 + 1:02d}",
         "totals": {"simulations": 140, "simulations_with_aid": 97, "simulations_with_new_rights": 41,
                    "handouts": 60, "appointments_desk": 25, "appointments_partner": 12},
-        "aids": {"rsa": 52, "prime_activite": 38, "apl": 31, "css": 22, "af": 14},
+        "aids": {"rsa": 52, "ppa": 38, "aide_logement": 31, "css_gratuite": 22, "af": 14},
         "life_events": {"perte_emploi": 33, "naissance": 18, "separation": 15},
     }).encode()
 

@@ -18,6 +18,7 @@ import uvicorn
 from starlette.responses import JSONResponse
 
 from aidant_desk.central.app import create_app
+from aidant_desk.central.plausibility import KnownKeys
 from aidant_desk.central.cli import listening_socket
 from aidant_desk.central.storage import CentralStore
 
@@ -162,10 +163,21 @@ def central_store(request, tmp_path):
     store.close()
 
 
+@pytest.fixture(scope="session")
+def catalogue_export(tmp_path_factory):
+    """The catalogue as `aidant-desk rules export --format json` writes it: the central
+    server is given it to know the aid and life-event ids."""
+    from aidant_desk.desk import export_rules
+
+    folder = tmp_path_factory.mktemp("catalogue")
+    export_rules(None, "json", folder)
+    return folder
+
+
 @pytest.fixture
-def central(central_store):
+def central(central_store, catalogue_export):
     """A real central server on 127.0.0.1, with fault injection in front of it."""
-    faults = Faults(create_app(central_store))
+    faults = Faults(create_app(central_store, KnownKeys.from_export(catalogue_export)))
     with ServerThread(faults) as server:
         yield Central(server.url, central_store, faults)
         faults.release.set()

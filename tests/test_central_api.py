@@ -8,7 +8,7 @@ from jsonschema import Draft202012Validator
 
 from aidant_desk.central.storage import CentralStore, CentralStoreError, hash_token
 from aidant_desk.sync import PAYLOAD_SCHEMA
-from tests.central_fixtures import central, central_store, postgres_dsn  # noqa: F401 (fixtures)
+from tests.central_fixtures import catalogue_export, central, central_store, postgres_dsn  # noqa: F401 (fixtures)
 
 MAX = 64 * 1024
 ZERO = {"simulations": 0, "simulations_with_aid": 0, "simulations_with_new_rights": 0,
@@ -200,8 +200,8 @@ def test_the_dashboard_escapes_site_names(central, client):
 
 
 def test_numbers_get_french_thousands_separators(central, client):
-    post(client, central.enrol(), batch("e", simulations=12345))
-    assert "<strong>12\u00a0345</strong>simulations réalisées" in client.get("/").text
+    post(client, central.enrol(), batch("e", simulations=4321))
+    assert "<strong>4\u00a0321</strong>simulations réalisées" in client.get("/").text
 
 
 def test_the_openapi_description(central, client):
@@ -249,3 +249,34 @@ def test_a_newer_central_schema_is_refused(tmp_path):
     conn.close()
     with pytest.raises(CentralStoreError, match="plus récent"):
         CentralStore(path)
+
+
+@pytest.mark.parametrize("payload,said", [
+    (batch("f", simulations=11, aids={"jeanne_dupont_1961_rsa": 11}), "aids : clé(s) inconnue(s) du catalogue"),
+    (batch("f", simulations=11, life_events={"divorce_dupont": 11}), "life_events : clé(s) inconnue(s)"),
+    (batch("f", simulations=1_000_000), "dépasse le plafond d'un poste pour une semaine (5000)"),
+    (batch("f", simulations=3, simulations_with_aid=5), "totals.simulations_with_aid : 5 dépasse totals.simulations"),
+    (batch("f", simulations=5, simulations_with_aid=2, simulations_with_new_rights=3),
+     "totals.simulations_with_new_rights : 3 dépasse totals.simulations_with_aid"),
+    (batch("f", week="0000-W53", simulations=1), "la semaine 0000-W53 n'existe pas"),
+    (batch("f", week="2027-W53", simulations=1), "la semaine 2027-W53 n'existe pas"),
+    (batch("f", week="2099-W52", simulations=1), "la semaine 2099-W52 n'a pas encore commencé"),
+], ids=["aide inconnue", "événement inconnu", "un million", "aides > simulations", "nouveaux > aides",
+        "semaine 0", "2027-W53", "2099"])
+def test_an_implausible_batch_is_422_names_why_and_nothing_is_written(central, client, payload, said):
+    token = central.enrol()
+    answer = post(client, token, payload)
+    assert answer.status_code == 422
+    assert answer.json()["detail"] == "Le lot n'est pas vraisemblable ; rien n'a été enregistré."
+    assert any(said in problem for problem in answer.json()["problems"]), answer.json()["problems"]
+    assert nothing_stored(central.store)
+    assert "jeanne_dupont" not in client.get("/").text
+    assert post(client, token, batch("f", simulations=3, aids={"rsa": 11})).status_code == 201  # key not taken
+
+
+def test_the_ceiling_and_the_catalogues_ids_are_accepted(central, client):
+    token = central.enrol()
+    answer = post(client, token, batch("c", week="2024-W01", simulations=5000, simulations_with_aid=5000,
+                                       simulations_with_new_rights=5000, aids={"ppa": 5000},
+                                       life_events={"naissance": 11}))
+    assert answer.status_code == 201, answer.json()

@@ -16,7 +16,7 @@ import pytest
 from aidant_desk.store import open_database
 from aidant_desk.cli import sync as sync_cli
 from aidant_desk.sync import record_appointment, record_simulation
-from tests.central_fixtures import ROOT, empty_postgres, dead_url, postgres_dsn  # noqa: F401 (fixtures)
+from tests.central_fixtures import ROOT, catalogue_export, empty_postgres, dead_url, postgres_dsn  # noqa: F401 (fixtures)
 
 CENTRAL = [sys.executable, "-m", "aidant_desk.central.cli"]
 
@@ -32,9 +32,9 @@ def database(request, tmp_path):
     return empty_postgres(request.getfixturevalue("postgres_dsn"))
 
 
-def serve(database):
+def serve(database, catalogue):
     """Start `aidant-central serve --port 0`; return the process and its address."""
-    process = subprocess.Popen([*CENTRAL, "serve", "--port", "0", "--database", database],
+    process = subprocess.Popen([*CENTRAL, "serve", "--port", "0", "--database", database, "--catalogue", catalogue],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     first = process.stdout.readline()  # printed once the port is bound
     match = re.search(r"écoute sur (http://127\.0\.0\.1:\d+)", first)
@@ -44,7 +44,7 @@ def serve(database):
     return process, match.group(1)
 
 
-def test_serve_site_add_sync_then_the_dashboard(database, tmp_path):
+def test_serve_site_add_sync_then_the_dashboard(database, tmp_path, catalogue_export):
     added = central("site", "add", "--name", "France Services Marseille 3e", "--departement", "13",
                     "--database", database)
     assert added.returncode == 0, added.stderr
@@ -59,7 +59,7 @@ def test_serve_site_add_sync_then_the_dashboard(database, tmp_path):
     record_appointment(desk, "partner", datetime(2026, 11, 26, 15, 0))
     desk.close()
 
-    process, url = serve(database)
+    process, url = serve(database, str(catalogue_export))
     try:
         parser = argparse.ArgumentParser()
         sync_cli.add_parser(parser.add_subparsers(dest="command"))
@@ -85,17 +85,18 @@ def test_site_add_refuses_an_unknown_departement(tmp_path):
     assert done.stderr == "Erreur : Département « 99 » inconnu : un code comme 13, 2A ou 974.\n"
 
 
-def test_an_unreachable_postgresql_is_a_french_error(dead_url):
+def test_an_unreachable_postgresql_is_a_french_error(dead_url, catalogue_export):
     dsn = dead_url.replace("http://", "postgresql://postgres@") + "/aidant"
-    done = central("serve", "--port", "0", "--database", dsn)
+    done = central("serve", "--port", "0", "--database", dsn, "--catalogue", str(catalogue_export))
     assert done.returncode == 1
     assert done.stderr.startswith("Erreur : Connexion à PostgreSQL impossible")
 
 
-def test_a_busy_port_is_a_french_error(tmp_path):
+def test_a_busy_port_is_a_french_error(tmp_path, catalogue_export):
     with socket.create_server(("127.0.0.1", 0)) as taken:
         port = taken.getsockname()[1]
-        done = central("serve", "--port", str(port), "--database", str(tmp_path / "c.db"))
+        done = central("serve", "--port", str(port), "--database", str(tmp_path / "c.db"),
+                       "--catalogue", str(catalogue_export))
     assert done.returncode == 1
     assert done.stderr.startswith(f"Erreur : impossible d'écouter sur 127.0.0.1:{port}")
 
@@ -110,7 +111,8 @@ sys.meta_path.insert(0, OnlyCentral())
 import aidant_desk.central.cli, aidant_desk.central.app
 from aidant_desk.central.storage import CentralStore
 from aidant_desk.central.app import create_app
-create_app(CentralStore(sys.argv[1]))
+from aidant_desk.central.plausibility import KnownKeys
+create_app(CentralStore(sys.argv[1]), KnownKeys(frozenset(), frozenset()))
 print(sorted(m for m in sys.modules if m.startswith('aidant_desk')))
 """
 

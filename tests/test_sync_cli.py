@@ -9,7 +9,7 @@ from aidant_desk.store import open_database
 from aidant_desk.cli import sync as cli
 from aidant_desk.sync import record_handout, record_simulation
 from aidant_desk.sync.outbox import waiting_count
-from tests.central_fixtures import central, central_store, dead_url, postgres_dsn  # noqa: F401 (fixtures)
+from tests.central_fixtures import catalogue_export, central, central_store, dead_url, postgres_dsn  # noqa: F401 (fixtures)
 
 # The command line is the same whatever the server's database: SQLite is enough here.
 sqlite_only = pytest.mark.parametrize("central_store", ["sqlite"], indirect=True)

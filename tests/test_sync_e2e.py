@@ -15,7 +15,7 @@ from aidant_desk.store import open_database
 from aidant_desk.sync import (
     configure, record_appointment, record_handout, record_simulation, status_lines, sync_now, sync_status,
 )
-from tests.central_fixtures import central, central_store, dead_url, postgres_dsn  # noqa: F401 (fixtures)
+from tests.central_fixtures import catalogue_export, central, central_store, dead_url, postgres_dsn  # noqa: F401 (fixtures)
 
 W48 = datetime(2026, 11, 25, 10, 30)
 W49 = datetime(2026, 12, 2, 9, 0)
@@ -35,7 +35,7 @@ def record_week_48(db):
     """12 simulations: all find rsa, 4 also css, 3 with new rights; 11 start from
     naissance, 1 from demenagement. 2 handouts, 3 desk and 1 partner appointments."""
     for i in range(12):
-        record_simulation(db, eligible_aids=["rsa", "css"] if i < 4 else ["rsa"], new_rights=i < 3,
+        record_simulation(db, eligible_aids=["rsa", "css_gratuite"] if i < 4 else ["rsa"], new_rights=i < 3,
                           life_events=["naissance"] if i < 11 else ["demenagement"], at=W48)
     record_handout(db, W48)
     record_handout(db, W48)
@@ -64,7 +64,7 @@ def test_counts_arrive_once_and_the_dashboard_shows_them(central, desk):
         html = page.read().decode()
     assert "<strong>12</strong>simulations réalisées" in html
     assert "<strong>4</strong>rendez-vous pris" in html
-    assert "semaine 48 de 2026" in html and "css" not in html
+    assert "semaine 48 de 2026" in html and "css_gratuite" not in html
 
 
 def test_server_down_keeps_the_outbox_until_it_comes_back(central, desk, dead_url):
@@ -179,8 +179,8 @@ def test_after_weeks_of_faults_every_count_arrives_exactly_once(central, desk, d
     record_week_48(desk)
     configure(desk, server_url=dead_url)
     sync_now(desk, **FAST)                                      # offline at a home visit
-    for _ in range(8):                                          # W49: 8 simulations with css
-        record_simulation(desk, eligible_aids=["css"], new_rights=True, life_events=["naissance"], at=W49)
+    for _ in range(8):                                          # W49: 8 simulations with css_gratuite
+        record_simulation(desk, eligible_aids=["css_gratuite"], new_rights=True, life_events=["naissance"], at=W49)
     configure(desk, server_url=central.url)
     central.faults.plan = ["error_500", "lose_ack"]
     first = sync_now(desk, **FAST)                              # W48 fails (500), nothing after it tried
@@ -193,7 +193,7 @@ def test_after_weeks_of_faults_every_count_arrives_exactly_once(central, desk, d
     shown = figures(central)
     assert shown["totals"] == {"simulations": 20, "simulations_with_aid": 20, "simulations_with_new_rights": 11,
                                "handouts": 2, "appointments_desk": 3, "appointments_partner": 2, "appointments": 5}
-    # css: 4 in W48 + 8 in W49 = 12, released in W49; naissance 11 (W48) then 8 waiting.
-    assert shown["by_aid"] == [{"aid": "css", "simulations": 12}, {"aid": "rsa", "simulations": 12}]  # ties by name
+    # css_gratuite: 4 in W48 + 8 in W49 = 12, released in W49; naissance 11 (W48) then 8 waiting.
+    assert shown["by_aid"] == [{"aid": "css_gratuite", "simulations": 12}, {"aid": "rsa", "simulations": 12}]  # ties by name
     assert shown["by_life_event"] == [{"life_event": "naissance", "simulations": 11}]
     assert [row["week"] for row in shown["by_week"]] == ["2026-W48", "2026-W49", "2026-W50"]

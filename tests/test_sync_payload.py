@@ -9,7 +9,7 @@ import pytest
 from aidant_desk.central.schema import PAYLOAD_SCHEMA as CENTRAL_SCHEMA
 from aidant_desk.dossier import InvalidData
 from aidant_desk.sync import PAYLOAD_SCHEMA, PAYLOAD_SCHEMA_PATH, build_payload
-from tests.central_fixtures import central, central_store, postgres_dsn  # noqa: F401 (fixtures)
+from tests.central_fixtures import catalogue_export, central, central_store, postgres_dsn  # noqa: F401 (fixtures)
 
 KEY = "0123456789abcdef" * 4
 FIELDS = ("idempotency_key", "week", "totals", "aids", "life_events")

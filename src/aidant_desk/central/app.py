@@ -1,12 +1,15 @@
 """The central endpoint as a Starlette application.
 
 Rules of the door for a batch: no or unknown token, 401; too big, 413; not JSON or
-not the schema, 422 and nothing written; a key already seen for the site, stored
-once and acknowledged again (200).
+not the schema, or not plausible (plausibility.py: a count no desk makes, a week that
+does not exist or has not begun, a key not in the catalogue), 422 and nothing written;
+a key already seen for the site, stored once and acknowledged again (200).
 """
 from __future__ import annotations
 
 import json
+from datetime import date
+from typing import Callable
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -17,6 +20,7 @@ from starlette.routing import Route
 from .dashboard import render_dashboard
 from .figures import programme_figures
 from .openapi import openapi_document
+from .plausibility import KnownKeys, plausibility_problems
 from .schema import payload_problems
 from .storage import CentralStore
 
@@ -24,7 +28,8 @@ from .storage import CentralStore
 MAX_BODY_BYTES = 64 * 1024
 
 
-def create_app(store: CentralStore, max_body_bytes: int = MAX_BODY_BYTES) -> Starlette:
+def create_app(store: CentralStore, known_keys: KnownKeys, max_body_bytes: int = MAX_BODY_BYTES,
+               today: Callable[[], date] = date.today) -> Starlette:
     async def receive_batch(request: Request) -> JSONResponse:
         token = _bearer_token(request)
         site = await run_in_threadpool(store.site_for_token, token) if token else None
@@ -41,6 +46,9 @@ def create_app(store: CentralStore, max_body_bytes: int = MAX_BODY_BYTES) -> Sta
         if problems:
             return _error(422, "Le lot ne respecte pas le schéma des comptes anonymes ; rien n'a été enregistré.",
                           problems=problems)
+        problems = plausibility_problems(payload, known_keys, today())
+        if problems:
+            return _error(422, "Le lot n'est pas vraisemblable ; rien n'a été enregistré.", problems=problems)
         stored = await run_in_threadpool(store.ingest, site.id, payload)
         return JSONResponse({"status": "stored" if stored else "duplicate",
                              "idempotency_key": payload["idempotency_key"]}, status_code=201 if stored else 200)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import socket
 import sys
+from pathlib import Path
 
 from .storage import CentralStore, CentralStoreError, default_database
 
@@ -24,6 +25,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="adresse d'écoute (127.0.0.1 ; 0.0.0.0 derrière un proxy HTTPS)")
     serve.add_argument("--port", type=int, default=8765, help="port (8765 ; 0 : un port libre)")
     serve.add_argument("--database", help=database_help)
+    serve.add_argument("--catalogue", required=True, type=Path, metavar="DOSSIER",
+                       help="le catalogue exporté par « aidant-desk rules export --format json -o DOSSIER » : "
+                            "seuls ses identifiants d'aides et d'événements de vie sont acceptés")
 
     site = sub.add_parser("site", help="gère les sites inscrits")
     site_sub = site.add_subparsers(dest="site_command", required=True)
@@ -43,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERROR
     try:
         if args.command == "serve":
-            return _serve(store, args.host, args.port)
+            return _serve(store, args.host, args.port, args.catalogue)
         return _add_site(store, args.name, args.departement)
     finally:
         store.close()
@@ -80,10 +84,17 @@ def listening_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _serve(store: CentralStore, host: str, port: int) -> int:
+def _serve(store: CentralStore, host: str, port: int, catalogue: Path) -> int:
     import uvicorn
 
     from .app import create_app
+    from .plausibility import KnownKeys
+
+    try:
+        known_keys = KnownKeys.from_export(catalogue)
+    except ValueError as error:
+        print(f"Erreur : {error}", file=sys.stderr)
+        return EXIT_INVALID
 
     try:
         sock = listening_socket(host, port)
@@ -94,7 +105,7 @@ def _serve(store: CentralStore, host: str, port: int) -> int:
     print(f"Aidant Central écoute sur {url} — {store.describe()}.", flush=True)
     print(f"Tableau de bord : {url}/ ; API : {url}/api/v1/figures ; description : {url}/openapi.json. "
           "Arrêt : Ctrl+C.", flush=True)
-    config = uvicorn.Config(create_app(store), log_level="warning", access_log=False, lifespan="off",
+    config = uvicorn.Config(create_app(store, known_keys), log_level="warning", access_log=False, lifespan="off",
                             server_header=False, timeout_graceful_shutdown=5)
     try:
         uvicorn.Server(config).run(sockets=[sock])
