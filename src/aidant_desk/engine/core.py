@@ -2,7 +2,7 @@
 vectorised simulation, for one dossier, several scenarios or a batch."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.metadata import version
 
@@ -65,6 +65,8 @@ class _Computed:
 
     simulation: object
     index: dict  # entity key -> {entity id: position}
+    # (variable, period) -> array or None: each dossier reads the same arrays again.
+    values: dict = field(default_factory=dict)
 
 
 class Engine:
@@ -137,12 +139,14 @@ class Engine:
 
     def _value(self, computed: _Computed, variable: str, period: str):
         """openfisca's array, or None where a rule of it did not exist at that period."""
-        # openfisca caches each (variable, period): criteria shared by aids cost once.
+        # Computed once per batch: criteria shared by aids and dossiers cost once.
         self.last_requests.setdefault((variable, period))
-        try:
-            return computed.simulation.calculate(variable, period)
-        except _openfisca_errors():
-            return None
+        if (variable, period) not in computed.values:
+            try:
+                computed.values[variable, period] = computed.simulation.calculate(variable, period)
+            except _openfisca_errors():
+                computed.values[variable, period] = None
+        return computed.values[variable, period]
 
     def _results(self, dossier: Dossier, ids: dict, computed: _Computed, month: str) -> SimulationResult:
         estimated = notice_estimated(dossier)

@@ -8,7 +8,8 @@ own net (or `rfr`) is read back, and the guess is corrected until the two agree.
 
 Every function here is monotone and piecewise linear (contribution rates change at
 thresholds), so a secant step kept inside a bracket (bisection when it leaves it)
-converges in a few rounds, all unknowns of a batch at once, one simulation a round.
+converges in a few rounds, all unknowns of a batch at once, in one simulation whose
+inputs are set again each round.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
+from openfisca_core import periods
 
 # Tolerances: a cent on a monthly net, a quarter of a euro on a yearly RFR.
 NET_TOLERANCE = 0.005
@@ -28,9 +30,10 @@ CACHE_SIZE = 4096
 
 @dataclass
 class Unknown:
-    """One value to find: `writes` put it in the situation, `reads` is what must equal `target`."""
+    """One value to find: `writes` put it in the situation (and openfisca's inputs), `read` is what must equal `target`."""
 
-    writes: list[tuple[dict, str, float]]  # (by-period dict, period, factor): dict[period] = x * factor
+    # (person's by-period dict, variable, person id, period, factor): dict[period] = x * factor
+    writes: list[tuple[dict, str, str, str, float]]
     read: tuple[str, str, str]  # (entity key, entity id, variable), read at `period`
     period: str
     target: float
@@ -42,7 +45,7 @@ class Unknown:
     stage: int = 1
 
     def write(self, x: float) -> None:
-        for values, period, factor in self.writes:
+        for values, _, _, period, factor in self.writes:
             values[period] = x * factor
 
 
@@ -75,8 +78,8 @@ class SolutionCache:
 
 
 def solve(households: list[Household], build, cache: SolutionCache | None = None):
-    """Write into the situation every household's inputs; return the simulation of the
-    last round (whose inputs are the final ones), or None when nothing had to be solved."""
+    """Write into the situation every household's inputs; return the simulation whose
+    inputs are the final ones, or None when nothing had to be solved."""
     pending: list[Unknown] = []
     solved_households: list[Household] = []
     for household in households:
@@ -89,20 +92,61 @@ def solve(households: list[Household], build, cache: SolutionCache | None = None
             solved_households.append(household)
     if not pending:
         return None
+    # One build: each round then only sets the unknowns' inputs and forgets what
+    # openfisca computed from them (a build costs as much as a round's formulas).
+    for unknown in pending:
+        unknown.write(unknown.guess)
+    simulation = build()
+    inputs = {(name, period) for population in simulation.populations.values()
+              for name, holder in population._holders.items() for period in holder.get_known_periods()}
     found: dict[int, float] = {}
-    simulation = None
     for stage in sorted({u.stage for u in pending}):
         unknowns = [u for u in pending if u.stage == stage]
-        x, simulation = _solve(unknowns, build)
-        found.update((id(u), float(v)) for u, v in zip(unknowns, x))
+        for u, v in zip(unknowns, _solve(unknowns, simulation, inputs)):
+            u.write(float(v))
+            found[id(u)] = float(v)
     if cache is not None:
         for household in solved_households:
             cache.put(household.key, [found[id(u)] for u in household.unknowns])
     return simulation
 
 
-def _solve(unknowns: list[Unknown], build):
-    """(solution, simulation built from it)."""
+def _forget(simulation, inputs: set, since) -> None:
+    """Drop every array openfisca computed for a period that ends on or after `since`:
+    the inputs changed there (formulas read the past, never the future)."""
+    for population in simulation.populations.values():
+        for name, holder in population._holders.items():  # openfisca lists holders nowhere public
+            stale = [period for period in holder.get_known_periods() if (name, period) not in inputs
+                     and (period.unit == periods.ETERNITY or period.stop >= since)]
+            if stale and len(stale) == len(holder.get_known_periods()):
+                holder.delete_arrays()
+            else:
+                for period in stale:
+                    holder.delete_arrays(period)
+
+
+def _positions(unknowns: list[Unknown], simulation):
+    """Where each unknown goes in openfisca's input arrays and where it is read back:
+    (variable, period) -> (array positions, unknown indices[, factors])."""
+    person = {pid: i for i, pid in enumerate(simulation.populations["individu"].ids)}
+    writes, reads = defaultdict(lambda: ([], [], [])), defaultdict(lambda: ([], []))
+    for i, u in enumerate(unknowns):
+        for _, variable, pid, period, factor in u.writes:
+            at, index, factors = writes[variable, period]
+            at.append(person[pid])
+            index.append(i)
+            factors.append(factor)
+        entity, eid, variable = u.read
+        reads[entity, variable, u.period][0].append(eid)
+        reads[entity, variable, u.period][1].append(i)
+    for (entity, _, _), (eids, _) in reads.items():
+        index = {eid: i for i, eid in enumerate(simulation.populations[entity].ids)}
+        eids[:] = [index[eid] for eid in eids]
+    as_arrays = lambda groups: {k: tuple(np.array(v) for v in columns) for k, columns in groups.items()}
+    return as_arrays(writes), as_arrays(reads)
+
+
+def _solve(unknowns: list[Unknown], simulation, inputs: set) -> np.ndarray:
     target = np.array([u.target for u in unknowns])
     tolerance = np.array([u.tolerance for u in unknowns])
     x = np.array([u.guess for u in unknowns])
@@ -110,24 +154,23 @@ def _solve(unknowns: list[Unknown], build):
     lo = np.zeros_like(x)
     hi = np.full_like(x, np.inf)
     prev_x = prev_f = None
-    groups = defaultdict(list)  # (entity, variable, period) -> [(unknown index, entity id)]
-    for i, u in enumerate(unknowns):
-        entity, eid, variable = u.read
-        groups[entity, variable, u.period].append((i, eid))
+    writes, reads = _positions(unknowns, simulation)
+    since = min(periods.period(period).start for _, period in writes)
 
-    def evaluate(values: np.ndarray):
-        for u, v in zip(unknowns, values):
-            u.write(float(v))
-        simulation = build()
+    def evaluate(values: np.ndarray) -> np.ndarray:
+        for (variable, period), (at, index, factors) in writes.items():
+            holder = simulation.get_holder(variable)
+            column = holder.get_array(period).copy()
+            column[at] = values[index] * factors
+            holder.delete_arrays(period)  # openfisca refuses to set an input twice
+            holder.set_input(period, column)
+        _forget(simulation, inputs, since)
         out = np.empty_like(values)
-        for (entity, variable, period), members in groups.items():
-            index = {eid: i for i, eid in enumerate(simulation.populations[entity].ids)}
-            result = simulation.calculate(variable, period)
-            for i, eid in members:
-                out[i] = result[index[eid]]
-        return out, simulation
+        for (entity, variable, period), (at, index) in reads.items():
+            out[index] = simulation.calculate(variable, period)[at]
+        return out
 
-    f, simulation = evaluate(x)
+    f = evaluate(x)
     for _ in range(MAX_ROUNDS):
         error = f - target
         done = np.abs(error) <= tolerance
@@ -145,5 +188,5 @@ def _solve(unknowns: list[Unknown], build):
         new = np.where(outside, bisect, step)
         prev_x, prev_f = x, f
         x = np.where(done, x, np.maximum(new, 0.0))
-        f, simulation = evaluate(x)
-    return x, simulation
+        f = evaluate(x)
+    return x

@@ -345,8 +345,8 @@ class SituationBuilder:
     def _write_notice(self, dossier: Dossier, person, pid: str, amounts: dict[str, float],
                       shares: dict[str, float] | None = None) -> list:
         """Give openfisca a declarant's N-2 incomes by category: taxable amounts 1/12 a
-        month, turnover by year. With `shares`, returns the (values, period, factor)
-        writes of an unknown total instead."""
+        month, turnover by year. With `shares`, returns the writes (see
+        incomes.Unknown) of an unknown total instead."""
         p = self.periods
         data = self.situation["individus"][pid]
         writes = []
@@ -359,7 +359,7 @@ class SituationBuilder:
             for period in periods:
                 values[period] = amount * factor
                 if shares is not None:
-                    writes.append((values, period, shares[category] * factor))
+                    writes.append((values, variable, pid, period, shares[category] * factor))
         return writes
 
     # --- people -------------------------------------------------------------------------
@@ -430,7 +430,7 @@ class SituationBuilder:
                     continue
                 # The gross whose openfisca net is the net typed.
                 household.unknowns.append(Unknown(
-                    writes=[(gross, month, 1.0)], read=("individu", pid, net_variable), period=month,
+                    writes=[(gross, gross_variable, pid, month, 1.0)], read=("individu", pid, net_variable), period=month,
                     target=amount, guess=amount / ratio, slope=ratio, tolerance=NET_TOLERANCE))
 
     # --- benefits received, housing -------------------------------------------------------
