@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
 
 from .dossier.model import MAX_FILE_BYTES, parse_json
 from .files import move_aside, write_whole
 from .paths import data_dir
 from .store import StoreError
-from .store.encryption import dossier_cipher
+from .store.encryption import cached_cipher
 
 FILE_NAME = "dossier-en-cours.json"
 SET_ASIDE = "dossier-*-*.json"  # dossier-precedent-…, dossier-illisible-…
@@ -31,7 +30,7 @@ def autosave_path() -> Path:
 def save(data: dict) -> None:
     """A crash mid-write keeps the previous autosave whole."""
     content = json.dumps(data, ensure_ascii=False).encode()
-    write_whole(autosave_path(), _cipher(data_dir()).encrypt(content))
+    write_whole(autosave_path(), cached_cipher(data_dir()).encrypt(content))
 
 
 def read(path: Path) -> dict:
@@ -41,19 +40,13 @@ def read(path: Path) -> dict:
     raw = path.read_bytes()
     if not raw.lstrip().startswith(b"{"):  # not JSON in clear: a token of the desk's key
         try:
-            raw = _cipher(data_dir()).decrypt(raw)
+            raw = cached_cipher(data_dir()).decrypt(raw)
         except StoreError as error:
             raise ValueError(str(error)) from None
     data = parse_json(raw.decode("utf-8"))
     if not (isinstance(data, dict) and isinstance(data.get("people"), list)):
         raise ValueError("pas un dossier")
     return data
-
-
-@lru_cache(maxsize=4)
-def _cipher(folder: Path):
-    """Looked up once per folder: the form saves after every keystroke."""
-    return dossier_cipher(folder)
 
 
 def _move_aside(label: str) -> Path:

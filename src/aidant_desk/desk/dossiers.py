@@ -119,7 +119,7 @@ class DossierShelf:
             problems.append(Problem("consent", "la personne doit accepter que le poste garde son dossier"))
         if problems:
             raise InvalidData(problems)
-        earlier = self.open(dossier_id).summary.appointment_ids if dossier_id is not None else ()
+        earlier = self._summary(self._row(dossier_id))[0].appointment_ids if dossier_id is not None else ()
         content = {"name": name, "dossier": dossier.to_dict(),
                    "consent": {"given": True, "on": (consent.on or self._now().date()).isoformat()},
                    "results": snapshot(result) if result else {},
@@ -139,14 +139,16 @@ class DossierShelf:
         content = json.loads(self.cipher.decrypt(row[1]))
         content["appointments"] = sorted({*content.get("appointments", ()), *appointment_ids})
         with write_transaction(self.db):
-            self.db["dossiers"].update(dossier_id, {"content": self.cipher.encrypt(
-                json.dumps(content, ensure_ascii=False).encode())})
+            self.db["dossiers"].update(dossier_id, {"content": self._sealed(content)})
 
     def _encrypted(self, content: dict, result: SimulationResult | None, catalogue_fingerprint: str) -> dict:
-        return {"content": self.cipher.encrypt(json.dumps(content, ensure_ascii=False).encode()),
+        return {"content": self._sealed(content),
                 "aids_found": len(result.aids_found) if result else None,
                 "catalogue_fingerprint": catalogue_fingerprint,
                 "openfisca_france_version": result.openfisca_france_version if result else ""}
+
+    def _sealed(self, content: dict) -> bytes:
+        return self.cipher.encrypt(json.dumps(content, ensure_ascii=False).encode())
 
     def contents(self) -> Iterator[tuple[int, dict]]:
         """Every kept dossier's id and decrypted content (name, dossier, consent, results)."""

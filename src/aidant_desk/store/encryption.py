@@ -9,6 +9,7 @@ loses the dossiers: nothing here ever writes it anywhere else.
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from pathlib import Path
 
 import keyring
@@ -49,9 +50,16 @@ class DossierCipher:
         return self.decrypt(stored.encode()).decode() if stored.startswith(FERNET_PREFIX) else stored
 
 
+@lru_cache(maxsize=4)
+def cached_cipher(folder: Path) -> DossierCipher:
+    """dossier_cipher looked up once per folder: the autosave, the agenda and the sync ask
+    often, and a system keyring answers over D-Bus."""
+    return dossier_cipher(folder)
+
+
 def database_cipher(db) -> DossierCipher:
     """The desk's key, for a connection to its database (the key file sits beside it)."""
-    return dossier_cipher(Path(db.conn.execute("PRAGMA database_list").fetchone()[2]).parent)
+    return cached_cipher(Path(db.conn.execute("PRAGMA database_list").fetchone()[2]).parent)
 
 
 def dossier_cipher(folder: Path) -> DossierCipher:
