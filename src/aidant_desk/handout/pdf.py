@@ -1,8 +1,8 @@
 """The handout: an A4 PDF the person takes home, easy to read (« facile à lire et à
 comprendre »). The next appointments; then the aids by whom to ask, each organism named
 once with its site and QR code: the aids' amounts, the first step, the papers as a
-checklist (those several organisms ask for, once above them); the aids paid without
-asking and the aids to check, a line each.
+checklist (those several organisms ask for, once above them); then one line for the aids
+paid without asking and one for the aids to check with the counselor.
 
 HandoutOptions(full=True) prints the counselor's full version instead: each aid's
 description, every document on each card and the points to confirm."""
@@ -107,14 +107,14 @@ def _table(rows: list, widths: list[float], *commands: tuple) -> Table:
 
 
 def _header(site: SiteSettings, options: HandoutOptions, styles: Styles) -> list:
-    """The site's name; under it, at full width, its address, phone and hours; the
-    counselor and the person, when given, on the right of the name. The date is in the
+    """The site's name, and on its right its phone, the counselor and the person when
+    given; under it, at full width, its address and hours. The date is in the
     footer of every page."""
-    right = [f"Votre contact : {options.counselor}"] if options.counselor else []
+    right = [f"Tél. : {site.phone}"] if site.phone else []
+    right += [f"Votre contact : {options.counselor}"] if options.counselor else []
     right += [f"Pour : {options.beneficiary_first_name}"] if options.beneficiary_first_name else []
     rows = [[_p(site.name, styles.box_title), [_p(text, styles.site_right) for text in right]]]
     details = [site.address_given] if site.address_given else []
-    details += [f"Tél. : {site.phone}"] if site.phone else []
     details += [f"Horaires : {site.opening_hours}"] if site.opening_hours else []
     if details:
         rows.append([_p(" · ".join(details), styles.site), ""])
@@ -150,13 +150,14 @@ def _appointments_box(appointments: list[NextAppointment], site: SiteSettings, s
 def _appointment(appointment: NextAppointment, site: SiteSettings, styles: Styles) -> list:
     # A partner's appointment has no duration the desk knows: it prints none.
     start = when(appointment.start)
-    place = appointment.place
     if appointment.at_desk:
         start += f" ({appointment.duration} minutes)"
-        if site.address_given:  # the header gives the address
-            place = f"ici, à {site.name}"
-    rows = [Paragraph(f"<b>Quand :</b> {escape(start)}, <b>avec</b> {escape(appointment.with_whom)}", styles.body),
-            _field("Où", place, styles.body)]
+    # At the desk whose address the header gives, « ici » says where, on the same line.
+    here = appointment.at_desk and site.address_given
+    rows = [Paragraph(f"<b>Quand :</b> {escape(start)}, {'<b>ici</b>, ' if here else ''}"
+                      f"<b>avec</b>\u00a0{escape(appointment.with_whom)}", styles.body)]
+    if not here:
+        rows.append(_field("Où", appointment.place, styles.body))
     if appointment.items_to_bring:
         rows.append(Paragraph(f"<b>À apporter :</b> {_inline_checklist(appointment.items_to_bring)}", styles.body))
     if appointment.note:
@@ -183,17 +184,17 @@ def _short_aids(content: HandoutContent, catalogue: Catalogue, styles: Styles) -
                                    styles.body))
         story += [_contact_block(contact, group, shared, styles) for contact, group in to_ask.items()]
     automatic = [pair for contact, group in groups.items() if contact not in to_ask for pair in group]
-    if automatic or content.to_check:
-        story.append(Paragraph("À savoir aussi", styles.section))
+    story.append(Spacer(0, 2 * mm))
     if automatic:
         paid = "; ".join(f"<b>{escape(a.label)}</b>, {escape(amount_text(a))} ({escape(info.contact)})"
                          for a, info in automatic)
         story.append(Paragraph(f"<b>Versé sans demande</b>, si l'organisme connaît votre situation : {paid}.",
                                styles.body))
     if content.to_check:
-        story.append(Paragraph(f"<b>À vérifier</b> : vous y avez peut-être droit ({len(content.to_check)}). "
-                               "Demandez à :", styles.lead))
-        story += [_to_check_line(a, catalogue.aid(a.aid_id), styles) for a in content.to_check]
+        # One line, not a card each: the counselor's full version says where to ask.
+        names = ", ".join(_to_check_name(a) for a in content.to_check)
+        story.append(Paragraph(f"<b>À voir avec votre conseiller</b>, vous y avez peut-être droit : {names}.",
+                               styles.body))
     return story
 
 
@@ -256,9 +257,9 @@ def _contact_block(contact: str, group: list[tuple[AidResult, Aid]], shared: lis
                   ("TOPPADDING", (0, 0), (-1, 0), 2), ("BOTTOMPADDING", (0, last), (-1, last), 3))
 
 
-def _to_check_line(aid: AidResult, info: Aid, styles: Styles) -> Paragraph:
+def _to_check_name(aid: AidResult) -> str:
     amount = f" ({escape(amount_text(aid))})" if aid.amount is not None else ""
-    return Paragraph(f"{CHECKBOX}\u00a0<b>{escape(aid.label)}</b>{amount} : {escape(info.contact)}.", styles.item)
+    return f"<b>{escape(aid.label)}</b>{amount}"
 
 
 def _inline_checklist(items) -> str:
