@@ -184,7 +184,8 @@ def _short_aids(content: HandoutContent, catalogue: Catalogue, styles: Styles) -
                                    styles.body))
         story += [_contact_block(contact, group, shared, styles) for contact, group in to_ask.items()]
     automatic = [pair for contact, group in groups.items() if contact not in to_ask for pair in group]
-    story.append(Spacer(0, 2 * mm))
+    if automatic or content.to_check:
+        story.append(Spacer(0, 2 * mm))
     if automatic:
         paid = "; ".join(f"<b>{escape(a.label)}</b>, {escape(amount_text(a))} ({escape(info.contact)})"
                          for a, info in automatic)
