@@ -151,3 +151,17 @@ def test_csv_export(catalogue, tmp_path):
     rsa = next(r for r in rows if r["id"] == "rsa")
     assert rsa["openfisca_variable"] == "rsa" and rsa["computed_by"] == "openfisca-france"
     assert "Relevé d'identité bancaire (RIB)" in rsa["documents"].split("|")
+
+
+def test_an_organisms_first_steps_are_each_said_once(catalogue):
+    from aidant_desk.catalogue.model import first_steps
+
+    housing, ppa, asf, css, af = (catalogue.aid(i) for i in ("aide_logement", "ppa", "asf", "css_gratuite", "af"))
+    # The housing aid's step extends the PPA's and the ASF's (« … sur caf.fr » + when): said once.
+    assert ppa.how_to_apply["instructions"].startswith("Faire la demande en ligne sur caf.fr.")
+    assert first_steps([ppa, housing, asf]) == ["Faire la demande en ligne sur caf.fr dès l'entrée dans le logement."]
+    # Without it, the shorter step stays; a different organism's step is kept beside it;
+    # an aid paid without asking brings no step.
+    assert first_steps([ppa, asf]) == ["Faire la demande en ligne sur caf.fr."]
+    assert first_steps([ppa, css, af]) == ["Faire la demande en ligne sur caf.fr.",
+                                           "Faire la demande sur ameli.fr ou envoyer le formulaire à la CPAM."]

@@ -105,9 +105,9 @@ def test_each_new_right_is_printed_with_its_amount_documents_and_how_to_apply(ha
                     or f"{aid.label}, {printed} ({flat(aid.how_to_apply['contact'])})" in text), aid_id
             continue
         assert f"{aid.label} {printed}" in text, aid_id
-        # the first step only: its first sentence
+        # the first step only: its first sentence, or a step of the same organism that extends it
         first_step = re.match(r".+?[.!?](?=\s|$)", aid.how_to_apply["instructions"]).group(0)
-        assert flat(first_step) in text, aid_id
+        assert flat(first_step).rstrip(".") in text, aid_id
         for document in aid.documents:  # once for all the organisms, or in its organism's block
             assert f"☐ {flat(document)}" in text, (aid_id, document)
 
@@ -161,8 +161,7 @@ def test_addresses_are_printed_short_on_one_line_and_link_to_the_full_page(hand_
 
 def test_sections_come_in_order_and_money_every_month_comes_first(hand_made):
     text = flat(pdf_text(hand_made[1]))
-    order = ["France Services de Lille Moulins", "Votre contact : Julie",
-             "Récapitulatif de vos droits",
+    order = ["Récapitulatif de vos droits", "Votre contact : Julie", "France Services de Lille Moulins",
              "Votre prochain rendez-vous", "Vos aides à demander (5)", "CAF de votre département",
              "Allocations familiales (sans demande) 1 234,56 € par mois", "Prime d'activité 335,70 € par mois",
              "Allocation de rentrée scolaire (sans demande) 881,68 € par an", "Pass'Sport 100,00 € une fois",
@@ -258,7 +257,7 @@ def test_every_font_is_embedded(hand_made):
             descriptor = font["/FontDescriptor"].get_object()
             assert "/FontFile2" in descriptor, font["/BaseFont"]
             seen.add(font["/BaseFont"].split("+", 1)[1])
-    assert seen == {"DejaVuSans", "DejaVuSans-Bold"}
+    assert seen == {"LiberationSans", "LiberationSans-Bold", "DejaVuSans"}  # DejaVu for the ☐ only
 
 
 def test_metadata_title_author_and_french_language(hand_made):
@@ -484,16 +483,60 @@ def test_the_lyon_mover_s_handout_is_one_page_with_both_appointments(engine, cat
     assert "Quand : mardi 1er décembre 2026 à 14 h 30" in text and "Quand : jeudi 3 décembre 2026 à 9 h" in text
 
 
-@pytest.mark.parametrize("name", ["personne_seule_sans_revenu", "parent_isole_deux_enfants", "couple_trois_enfants"])
-def test_the_examples_fit_two_pages_with_both_appointments(engine, catalogue, name):
-    # Was 4, 9 and more. The issue's target for the single parent is 1 page: at 14 pt, with
-    # two appointments and the steps and papers of 7 aids from 5 organisms, the content
-    # takes 1.5 pages (the single person 1.1, the family 1.5), so it stands at 2.
+@pytest.mark.parametrize("name, most", [("personne_seule_sans_revenu", 1), ("parent_isole_deux_enfants", 1),
+                                        ("couple_trois_enfants", 2)])
+def test_the_examples_fit_the_issues_pages_with_both_appointments(engine, catalogue, name, most):
+    # Was 4, 9 and more: the issue asks 1 page for a typical dossier, 2 at most for the
+    # family with three children.
     result = engine.simulate(example(name).with_month("2026-11"))
     pdf = build_handout(result, catalogue, HandoutOptions(), SITE, [APPOINTMENT, PARTNER], on=PRINTED_ON)
-    assert page_count(pdf) <= 2
+    assert page_count(pdf) <= most
     text = flat(pdf_text(pdf))
     assert "Quand : mardi 1er décembre 2026 à 14 h 30" in text and "Quand : jeudi 3 décembre 2026 à 9 h" in text
+
+
+def test_to_fit_one_page_the_least_relevant_organisms_take_one_line_each(engine, catalogue):
+    # The single parent's 7 aids from 5 organisms, with their papers, run onto a second page.
+    dossier = example("parent_isole_deux_enfants").with_month("2026-11")
+    result = engine.simulate(dossier)
+    text = flat(pdf_text(build_handout(result, catalogue, HandoutOptions(), SITE, [APPOINTMENT, PARTNER],
+                                       on=PRINTED_ON)))
+    assert "Aussi à demander" in text
+    cards, brief = text.split("Aussi à demander")
+    brief = brief.split("Versé sans demande")[0]
+    for aid in result.new_rights:
+        info = catalogue.aid(aid.aid_id)
+        if info.how_to_apply.get("automatic") and aid.label not in cards + brief:
+            continue  # paid without asking, said in the last lines
+        if f"{aid.label}" in brief:
+            # One line: its amount, its first step and where to ask, without its papers.
+            assert f"{aid.label} : " in brief, aid.label
+            step = re.match(r".+?[.!?](?=\s|$)", info.how_to_apply["instructions"]).group(0)
+            assert flat(step).rstrip(".") in brief, aid.label
+            assert f"Où : {flat(info.contact)}" in brief, aid.label
+            assert info.contact not in cards, aid.label
+        else:
+            assert info.contact in cards, aid.label
+    # The dossier's life event is trouble paying bills: its largest aid (housing) keeps
+    # the CAF's card and its papers; the Pass'Sport (neither the event's nor large) goes brief.
+    assert "CAF de votre département · caf.fr" in cards and "☐ Bail ou contrat de location" in cards
+    assert "Pass'Sport : 100,00 € une fois" in brief
+    assert "☐ Code Pass'Sport" not in text
+
+
+def test_when_one_page_cannot_hold_it_every_organism_keeps_its_card(catalogue):
+    # Every aid the catalogue has, eligible: no brief lines would make it fit one page.
+    aids = tuple(AidResult(aid.id, aid.label, aid.category, "eligible", 100.0, "mensuelle", "euros", reason="")
+                 for aid in catalogue.aids)
+    result = SimulationResult(month="2026-11", aids=aids, fiscal_reference_income=9000.0,
+                              fiscal_income_estimated=False, openfisca_france_version="176.1.8",
+                              openfisca_core_version="44.7.1")
+    pdf = build_handout(result, catalogue, HandoutOptions(), SITE, [APPOINTMENT, PARTNER], on=PRINTED_ON)
+    text = flat(pdf_text(pdf))
+    assert page_count(pdf) > 1 and "Aussi à demander" not in text
+    for aid in catalogue.aids:
+        if not aid.how_to_apply.get("automatic"):
+            assert f"{flat(aid.contact)} · " in text or f"{flat(aid.contact)} " in text, aid.id
 
 
 def test_a_long_site_name_is_cut_in_the_footer_before_the_page_number(catalogue):
@@ -508,7 +551,8 @@ def test_a_long_site_name_is_cut_in_the_footer_before_the_page_number(catalogue)
 
 def test_a_kept_dossiers_handout_says_the_consent_and_the_right_to_erasure_on_every_page(engine, catalogue):
     result = engine.simulate(example("couple_trois_enfants").with_month("2026-11"))
-    options = HandoutOptions(kept_with_consent_on=date(2026, 11, 20))
+    # The counselor's full version: several pages.
+    options = HandoutOptions(kept_with_consent_on=date(2026, 11, 20), full=True)
     pdf = build_handout(result, catalogue, options, SITE, [APPOINTMENT, PARTNER], on=PRINTED_ON)
     consent = "Dossier gardé ici avec votre accord du 20/11/2026. Vous pouvez demander à l'effacer."
     pages = reader(pdf).pages

@@ -91,8 +91,8 @@ def test_the_whole_summary_line_by_line(summary):
         "- Complémentaire santé solidaire gratuite : droit ouvert (CPAM (36 46) ou MSA)",
         "À vérifier (2) : Pass Colo ; Aide juridictionnelle.",
         "Prochaines étapes :",
-        "- Faire la demande en ligne sur caf.fr.",
-        "- Faire la demande en ligne dès l'entrée dans le logement.",
+        # The CAF's two steps, said once: the housing aid's extends the others'.
+        "- Faire la demande en ligne sur caf.fr dès l'entrée dans le logement.",
         "- Faire la demande sur ameli.fr ou envoyer le formulaire à la CPAM.",
         "Prochain rendez-vous : jeudi 3 décembre 2026 à 9 h — CAF du Nord, 82 rue Brûle-Maison, 59000 Lille "
         "(avec CAF)",

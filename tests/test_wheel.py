@@ -97,7 +97,8 @@ def test_wheel_holds_the_catalogue_the_fonts_and_the_examples(wheel):
     assert {f.split("/")[0] for f in rules if "/" in f} >= {"aids", "life_events", "schemas"}
     assert shipped("aidant_desk/rules/") == rules
     fonts = _repo_files(ROOT / "resources" / "fonts")
-    assert {"DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "LICENSE"} <= fonts
+    assert {"LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf", "DejaVuSans.ttf", "LICENSE-LiberationSans",
+            "LICENSE-DejaVuSans"} <= fonts
     assert shipped("aidant_desk/fonts/") == fonts
     examples = _repo_files(EXAMPLES, "*.json")
     assert EXAMPLE in examples
@@ -165,4 +166,6 @@ def test_installed_handout(installed):
             font = font.get_object()
             assert "/FontFile2" in font["/FontDescriptor"].get_object(), font["/BaseFont"]
             embedded.add(font["/BaseFont"].split("+", 1)[1])
-    assert embedded == {"DejaVuSans", "DejaVuSans-Bold"}
+    # The text's two faces, and DejaVu Sans for the checkboxes when there are some.
+    assert {"LiberationSans", "LiberationSans-Bold"} <= embedded <= {"LiberationSans", "LiberationSans-Bold",
+                                                                      "DejaVuSans"}

@@ -133,6 +133,14 @@ class Aid:
         return match.group(1) if match else instructions
 
 
+def first_steps(aids) -> list[str]:
+    """The first steps of the aids to ask, each said once: a step another one extends
+    (« … sur caf.fr. » and « … sur caf.fr dès l'entrée dans le logement. ») is left out."""
+    steps = list(dict.fromkeys(aid.first_step for aid in aids if not aid.paid_without_asking))
+    return [step for step in steps
+            if not any(other != step and other.startswith(step.rstrip(".!?")) for other in steps)]
+
+
 @dataclass(frozen=True)
 class LifeEvent:
     id: str

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from .. import communes
 from ..agenda import PARIS, Appointment
 from ..catalogue import Catalogue
+from ..catalogue.model import first_steps
 from ..dossier import Dossier, month_label
 from ..engine.results import AidResult, SimulationResult
 from ..formatting import euros, french_date, when
@@ -173,8 +174,7 @@ def _plain_amount(aid: AidResult) -> str:
 
 def next_steps(aids: list[AidResult], catalogue: Catalogue) -> list[str]:
     """The first step of each aid to ask, once each; an aid paid without asking has none."""
-    infos = [catalogue.aid(a.aid_id) for a in aids]
-    return list(dict.fromkeys(info.first_step for info in infos if not info.paid_without_asking))
+    return first_steps(catalogue.aid(a.aid_id) for a in aids)
 
 
 # ---------------------------------------------------------------- the next appointment

@@ -1,5 +1,7 @@
-"""DejaVu Sans, shipped in resources/fonts/ and embedded in every handout: the PDF
-looks the same on any printer, and has the accents, € and the no-break space."""
+"""The handout's fonts, shipped in resources/fonts/ and embedded in every handout, so the
+PDF looks the same on any printer. The text is in Liberation Sans, which has Arial's
+widths: Arial is the face easy-to-read guides name, and it sets the same line in 12 %
+less room than DejaVu Sans. It has no ☐, which comes from DejaVu Sans."""
 from __future__ import annotations
 
 import gc
@@ -12,7 +14,9 @@ from .. import package_data
 
 # resources/fonts/ in the repository, shipped inside the package.
 FONT_DIR = package_data.fonts_dir()
-REGULAR, BOLD = "DejaVuSans", "DejaVuSans-Bold"
+REGULAR, BOLD = "LiberationSans", "LiberationSans-Bold"
+SYMBOLS = "DejaVuSans"  # for the glyphs Liberation Sans lacks: the checkbox
+FILES = {REGULAR: "LiberationSans-Regular.ttf", BOLD: "LiberationSans-Bold.ttf", SYMBOLS: "DejaVuSans.ttf"}
 
 
 @lru_cache(maxsize=1)
@@ -23,11 +27,12 @@ def register_fonts() -> tuple[str, str]:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        pdfmetrics.registerFont(TTFont(REGULAR, str(FONT_DIR / "DejaVuSans.ttf")))
-        pdfmetrics.registerFont(TTFont(BOLD, str(FONT_DIR / "DejaVuSans-Bold.ttf")))
+        for name, file in FILES.items():
+            pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / file)))
     finally:
         if collecting:
             gc.enable()
     # <b> in a paragraph picks the bold file; the handout has no italics.
     pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR, boldItalic=BOLD)
+    pdfmetrics.registerFontFamily(SYMBOLS, normal=SYMBOLS, bold=SYMBOLS, italic=SYMBOLS, boldItalic=SYMBOLS)
     return REGULAR, BOLD

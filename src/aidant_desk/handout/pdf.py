@@ -9,18 +9,20 @@ description, every document on each card and the points to confirm."""
 from __future__ import annotations
 
 import io
+import re
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 from xml.sax.saxutils import escape
 
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import HRFlowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from ..catalogue.model import Aid, Catalogue
+from ..catalogue.model import Aid, Catalogue, first_steps
 from ..dossier.months import month_label
 from ..engine.results import AidResult, SimulationResult
 from ..formatting import euros, french_date, when
@@ -31,10 +33,10 @@ from .options import HandoutContent, HandoutOptions, NextAppointment, select_aid
 from .qr import QRFlowable, display_url
 from .styles import BLUE, CHECKBOX, FOOTER_SIZE, RULE, TINT, Styles, handout_styles
 
-MARGIN = 12 * mm
-TOP_MARGIN = 10 * mm
-BOTTOM_MARGIN = 15 * mm
-FOOTER_Y = 8 * mm
+MARGIN = 10 * mm
+TOP_MARGIN = 8 * mm
+BOTTOM_MARGIN = 13 * mm
+FOOTER_Y = 7 * mm
 FOOTER_LINE = 4.5 * mm  # a second footer line (the consent) sits that much higher
 WIDTH = A4[0] - 2 * MARGIN
 QR_SIZE = 17 * mm  # quiet zone included: still read by a phone at arm's length
@@ -53,11 +55,46 @@ def build_handout(result: SimulationResult, catalogue: Catalogue, options: Hando
     on = on or date.today()
     styles = handout_styles()
     content = select_aids(result, options)
-    story = _header(site, options, styles)
-    story += [Paragraph(TITLE, styles.title), Paragraph(_intro(result, content.possible, options), styles.body)]
+
+    def render(aids: list) -> tuple[bytes, int]:
+        return _render(result, catalogue, options, site, list(appointments), on, styles, content, aids)
+
+    if options.full:
+        return render(_full_aids(content, catalogue, styles))[0]
+    # The person's version fits on one page when it can: the least relevant organisms then
+    # take one line each, without their papers, which the full version keeps. When even
+    # that runs over, every organism keeps its card.
+    ranked = _contacts_by_relevance(result, content.possible, catalogue)
+
+    def with_brief(count: int) -> tuple[bytes, int]:  # the `count` least relevant in brief
+        return render(_short_aids(content, catalogue, styles, in_brief=set(ranked[len(ranked) - count:])))
+
+    whole, pages = with_brief(0)
+    if pages == 1 or len(ranked) < 2:
+        return whole
+    low, high = 1, len(ranked) - 1  # the most relevant organism always keeps its card
+    fitting, pages = with_brief(high)
+    if pages > 1:
+        return whole
+    # The fewest brief lines that fit: more of them never make it longer, so halve the range.
+    while low < high:
+        middle = (low + high) // 2
+        pdf, pages = with_brief(middle)
+        if pages == 1:
+            high, fitting = middle, pdf
+        else:
+            low = middle + 1
+    return fitting
+
+
+def _render(result: SimulationResult, catalogue: Catalogue, options: HandoutOptions, site: SiteSettings,
+            appointments: list[NextAppointment], on: date, styles: Styles, content: HandoutContent,
+            aids: list) -> tuple[bytes, int]:
+    """The PDF around the given aids' flowables, and its number of pages."""
+    story = _header(site, options, styles) + [Paragraph(_intro(result, content.possible, options), styles.body)]
     if appointments:
-        story += [Spacer(0, 1 * mm), _appointments_box(list(appointments), site, styles)]
-    story += _full_aids(content, catalogue, styles) if options.full else _short_aids(content, catalogue, styles)
+        story += [Spacer(0, 1 * mm), _appointments_box(appointments, site, styles)]
+    story += aids
     if content.received:
         story.append(Paragraph("Aides que vous recevez déjà", styles.section))
         story += [Paragraph(f"<b>{escape(a.label)}</b> : {escape(amount_text(a))}", styles.body)
@@ -68,7 +105,8 @@ def build_handout(result: SimulationResult, catalogue: Catalogue, options: Hando
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=TOP_MARGIN,
-        bottomMargin=BOTTOM_MARGIN + (FOOTER_LINE if consent else 0), title=f"{TITLE} – {site.name}", author="Aidant Desk", creator="Aidant Desk",
+        bottomMargin=BOTTOM_MARGIN + (FOOTER_LINE if consent else 0), title=f"{TITLE} – {site.name}",
+        author="Aidant Desk", creator="Aidant Desk",
         subject=f"Simulation des aides pour {month_label(result.month)}", lang="fr-FR",
         displayDocTitle=True, initialFontName=REGULAR)
     # The rules' version, for whoever checks the figures later, in the small footer.
@@ -76,7 +114,18 @@ def build_handout(result: SimulationResult, catalogue: Catalogue, options: Hando
               + (f" · règles {catalogue.version}" if catalogue.version else ""))
     document.build(story, canvasmaker=lambda *args, **kwargs: _FooterCanvas(*args, footer=footer, consent=consent,
                                                                             **kwargs))
-    return buffer.getvalue()
+    return buffer.getvalue(), document.page
+
+
+def _contacts_by_relevance(result: SimulationResult, possible: list[AidResult], catalogue: Catalogue) -> list[str]:
+    """The organisms to ask, by their most relevant aid: the dossier's life events first,
+    then the largest amounts."""
+    ranked: dict[str, None] = {}
+    for aid in result.by_relevance(possible):
+        info = catalogue.aid(aid.aid_id)
+        if not info.paid_without_asking:
+            ranked.setdefault(info.contact)
+    return list(ranked)
 
 
 def _p(text: str, style) -> Paragraph:
@@ -107,19 +156,25 @@ def _table(rows: list, widths: list[float], *commands: tuple) -> Table:
 
 
 def _header(site: SiteSettings, options: HandoutOptions, styles: Styles) -> list:
-    """The site's name, and on its right its phone, the counselor and the person when
-    given; under it, at full width, its address and hours. The date is in the
-    footer of every page."""
+    """The title, and on its right the site's phone, the counselor and the person when
+    given; under it, at full width, the site's name, address and hours. The date is in
+    the footer of every page."""
     right = [f"Tél. : {site.phone}"] if site.phone else []
     right += [f"Votre contact : {options.counselor}"] if options.counselor else []
     right += [f"Pour : {options.beneficiary_first_name}"] if options.beneficiary_first_name else []
-    rows = [[_p(site.name, styles.box_title), [_p(text, styles.site_right) for text in right]]]
     details = [site.address_given] if site.address_given else []
-    details += [f"Horaires : {site.opening_hours}"] if site.opening_hours else []
-    if details:
-        rows.append([_p(" · ".join(details), styles.site), ""])
-    table = _table(rows, [WIDTH * 0.6, WIDTH * 0.4], *[("SPAN", (0, 1), (1, 1))] * bool(details))
+    details += [f"Horaires : {_unbroken_times(site.opening_hours)}"] if site.opening_hours else []
+    rows = [[Paragraph(TITLE, styles.title), [_p(text, styles.site_right) for text in right]],
+            [Paragraph(f"<b>{escape(site.name)}</b>" + "".join(f" · {escape(text)}" for text in details),
+                       styles.site), ""]]
+    table = _table(rows, [WIDTH * 0.65, WIDTH * 0.35], ("SPAN", (0, 1), (1, 1)), ("VALIGN", (1, 0), (1, 0), "MIDDLE"))
     return [table, HRFlowable(width="100%", thickness=2, color=BLUE, spaceBefore=1 * mm, spaceAfter=1 * mm)]
+
+
+def _unbroken_times(hours: str) -> str:
+    """« 13 h 30 » never parts across lines."""
+    hours = re.sub(r"(\d) h\b", "\\1\u00a0h", hours)
+    return re.sub(r"(\d\u00a0h) (\d)", "\\1\u00a0\\2", hours)
 
 
 def _intro(result: SimulationResult, possible: list[AidResult], options: HandoutOptions) -> str:
@@ -167,22 +222,31 @@ def _appointment(appointment: NextAppointment, site: SiteSettings, styles: Style
 
 # ---------------------------------------------------------------- the person's version
 
-def _short_aids(content: HandoutContent, catalogue: Catalogue, styles: Styles) -> list:
+def _short_aids(content: HandoutContent, catalogue: Catalogue, styles: Styles,
+                in_brief: frozenset[str] | set[str] = frozenset()) -> list:
     """By whom to ask, each named once: the aids they handle with their amounts, the first
-    step and the papers. An aid paid without asking (AF, chèque énergie) sits with its
-    organism when the person asks it something else, else in a short list of its own.
-    Then the aids to check, a line each."""
+    step and the papers; the organisms `in_brief`, after them, one line each without their
+    papers. An aid paid without asking (AF, chèque énergie) sits with its organism when
+    the person asks it something else, else in a short list of its own. Then the aids to
+    check, a line each."""
     story: list = []
     groups = _by_contact([(a, catalogue.aid(a.aid_id)) for a in content.possible])
     to_ask = {contact: group for contact, group in groups.items() if _asked(group)}
+    cards = {contact: group for contact, group in to_ask.items() if contact not in in_brief}
     if to_ask:
         count = sum(len(_asked(group)) for group in to_ask.values())
-        shared = _shared_documents([_asked(group) for group in to_ask.values()])
+        shared = _shared_documents([_asked(group) for group in cards.values()])
         story.append(Paragraph(f"Vos aides à demander ({count})", styles.section))
         if shared:
             story.append(Paragraph(f"<b>Papiers pour toutes ces demandes :</b> {_inline_checklist(shared)}",
                                    styles.body))
-        story += [_contact_block(contact, group, shared, styles) for contact, group in to_ask.items()]
+        story += [_contact_block(contact, group, shared, styles) for contact, group in cards.items()]
+        brief = [_brief(contact, group) for contact, group in to_ask.items() if contact in in_brief]
+        if brief:
+            story.append(_table([[Paragraph("Aussi à demander", styles.contact)],
+                                 *[[Paragraph(line, styles.body)] for line in brief]], [WIDTH],
+                                ("LINEABOVE", (0, 0), (-1, 0), 1.5, BLUE), ("LEFTPADDING", (0, 0), (-1, -1), INDENT),
+                                ("TOPPADDING", (0, 0), (-1, 0), 2)))
     automatic = [pair for contact, group in groups.items() if contact not in to_ask for pair in group]
     if automatic or content.to_check:
         story.append(Spacer(0, 2 * mm))
@@ -197,6 +261,15 @@ def _short_aids(content: HandoutContent, catalogue: Catalogue, styles: Styles) -
         story.append(Paragraph(f"<b>À voir avec votre conseiller</b>, vous y avez peut-être droit : {names}.",
                                styles.body))
     return story
+
+
+def _brief(contact: str, group: list[tuple[AidResult, Aid]]) -> str:
+    """« Pass'Sport : 100,00 € une fois. Donner au club le code… Où : Club de sport, pass.sports.gouv.fr. »"""
+    aids = " ; ".join(f"<b>{escape(aid.label)}</b>" + (f" ({AUTOMATIC})" if info.paid_without_asking else "")
+                      + f" : {escape(amount_text(aid))}" for aid, info in group)
+    sites = list(dict.fromkeys(info.how_to_apply["online"] for _, info in group if info.how_to_apply.get("online")))
+    where = escape(contact) + "".join(f", {_link(url)}" for url in sites[:1])
+    return f"{aids}. {escape(' '.join(first_steps(_asked(group))))} <b>Où :</b> {where}."
 
 
 def _asked(group: list[tuple[AidResult, Aid]]) -> list[Aid]:
@@ -219,19 +292,22 @@ def _shared_documents(groups: list[list[Aid]]) -> list[str]:
 
 
 def _amount_row(aid: AidResult, width: float, label_style, styles: Styles, note: str = "") -> Table:
-    """The aid's name (and a note after it) beside its amount."""
+    """The aid's name (and a note after it) beside its amount, in bold of the name's size."""
     amount = amount_text(aid) if aid.amount is not None or aid.eligible else "à vérifier"
-    # The amount takes the room it needs on one line; the name wraps in the rest.
-    amount_width = min(stringWidth(amount, styles.amount.fontName, styles.amount.fontSize) + 8, width * 0.5)
+    amount_style = ParagraphStyle("amount", parent=styles.amount, fontSize=label_style.fontSize,
+                                  leading=label_style.leading)
+    # The amount takes the room it needs on one line, and a gap; the name wraps in the rest.
+    amount_width = min(stringWidth(amount, amount_style.fontName, amount_style.fontSize) + 14, width * 0.5)
     name = Paragraph(escape(aid.label) + (f" <b>({note})</b>" if note else ""), label_style)
-    return _table([[name, _p(amount, styles.amount)]], [width - amount_width, amount_width])
+    return _table([[name, _p(amount, amount_style)]], [width - amount_width, amount_width])
 
 
 def _contact_block(contact: str, group: list[tuple[AidResult, Aid]], shared: list[str], styles: Styles) -> Table:
     """Whom to ask and their site, and the aids they handle with their amounts, beside the
-    QR code of the first address; then, at full width, the first step and the papers only
-    they ask for. An aid they pay without asking says so, and adds no step or paper. The
-    page may turn before the papers, never inside the aids."""
+    QR code of the first address; then the first step and the papers only they ask for,
+    beside the code while it is taller than the text, then at full width. An aid they pay
+    without asking says so, and adds no step or paper. The page may turn before the
+    papers, never inside the aids."""
     by_name: dict[str, str] = {}  # one link per site as the person reads it: caf.fr once
     for _, info in group:
         if info.how_to_apply.get("online"):
@@ -239,21 +315,23 @@ def _contact_block(contact: str, group: list[tuple[AidResult, Aid]], shared: lis
     sites = list(by_name.values())
     widths = [WIDTH - QR_COLUMN - INDENT, QR_COLUMN] if sites else [WIDTH - INDENT, 0]
     heading = escape(contact) + "".join(f" · {_link(url)}" for url in sites)
-    top = [Paragraph(heading, styles.contact)]
-    top += [_amount_row(aid, widths[0], styles.body, styles, AUTOMATIC if info.paid_without_asking else "")
-            for aid, info in group]
+    beside = [Paragraph(heading, styles.contact)]
+    beside += [_amount_row(aid, widths[0], styles.body, styles, AUTOMATIC if info.paid_without_asking else "")
+               for aid, info in group]
     asked = _asked(group)
-    steps = dict.fromkeys(info.first_step for info in asked)
-    rows = [[top, QRFlowable(sites[0], QR_SIZE) if sites else ""],
-            [Paragraph(f"<b>À faire :</b> {escape(' '.join(steps))}", styles.body), ""]]
+    below = [Paragraph(f"<b>À faire :</b> {escape(' '.join(first_steps(asked)))}", styles.body)]
     extra = list(dict.fromkeys(doc for info in asked for doc in info.documents if doc not in shared))
     if extra:
         label = "Papiers en plus" if shared else "Papiers"
-        rows.append([Paragraph(f"<b>{label} :</b> {_inline_checklist(extra)}", styles.body), ""])
+        below.append(Paragraph(f"<b>{label} :</b> {_inline_checklist(extra)}", styles.body))
+    # No blank under a single aid's line: what follows moves up beside the code.
+    while sites and below and sum(f.wrap(widths[0], A4[1])[1] for f in beside) < QR_SIZE:
+        beside.append(below.pop(0))
+    rows = [[beside, QRFlowable(sites[0], QR_SIZE) if sites else ""]] + [[paragraph, ""] for paragraph in below]
     last = len(rows) - 1
     return _table(rows, widths, ("LINEABOVE", (0, 0), (-1, 0), 1.5, BLUE),
                   *[("SPAN", (0, row), (1, row)) for row in range(1, len(rows))],
-                  ("NOSPLIT", (0, 0), (-1, 1)),
+                  ("NOSPLIT", (0, 0), (-1, min(1, last))),
                   ("LEFTPADDING", (0, 0), (0, -1), INDENT), ("LEFTPADDING", (1, 0), (1, 0), 3 * mm),
                   ("TOPPADDING", (0, 0), (-1, 0), 2), ("BOTTOMPADDING", (0, last), (-1, last), 3))
 
@@ -317,7 +395,7 @@ def _full_card(aid: AidResult, info: Aid, styles: Styles) -> KeepTogether:
 
 
 def _checklist(items, styles: Styles) -> list[Paragraph]:
-    return [_p(f"{CHECKBOX} {item}", styles.item) for item in items]
+    return [Paragraph(f"{CHECKBOX} {escape(item)}", styles.item) for item in items]
 
 
 # ---------------------------------------------------------------- both versions
