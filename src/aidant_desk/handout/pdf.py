@@ -267,9 +267,17 @@ def _brief(contact: str, group: list[tuple[AidResult, Aid]]) -> str:
     """« Pass'Sport : 100,00 € une fois. Donner au club le code… Où : Club de sport, pass.sports.gouv.fr. »"""
     aids = " ; ".join(f"<b>{escape(aid.label)}</b>" + (f" ({AUTOMATIC})" if info.paid_without_asking else "")
                       + f" : {escape(amount_text(aid))}" for aid, info in group)
-    sites = list(dict.fromkeys(info.how_to_apply["online"] for _, info in group if info.how_to_apply.get("online")))
-    where = escape(contact) + "".join(f", {_link(url)}" for url in sites[:1])
+    where = escape(contact) + "".join(f", {_link(url)}" for url in _sites(group)[:1])
     return f"{aids}. {escape(' '.join(first_steps(_asked(group))))} <b>Où :</b> {where}."
+
+
+def _sites(group: list[tuple[AidResult, Aid]]) -> list[str]:
+    """The group's web addresses, one per site as the person reads it: caf.fr once."""
+    by_name: dict[str, str] = {}
+    for _, info in group:
+        if info.how_to_apply.get("online"):
+            by_name.setdefault(display_url(info.how_to_apply["online"]), info.how_to_apply["online"])
+    return list(by_name.values())
 
 
 def _asked(group: list[tuple[AidResult, Aid]]) -> list[Aid]:
@@ -308,11 +316,7 @@ def _contact_block(contact: str, group: list[tuple[AidResult, Aid]], shared: lis
     beside the code while it is taller than the text, then at full width. An aid they pay
     without asking says so, and adds no step or paper. The page may turn before the
     papers, never inside the aids."""
-    by_name: dict[str, str] = {}  # one link per site as the person reads it: caf.fr once
-    for _, info in group:
-        if info.how_to_apply.get("online"):
-            by_name.setdefault(display_url(info.how_to_apply["online"]), info.how_to_apply["online"])
-    sites = list(by_name.values())
+    sites = _sites(group)
     widths = [WIDTH - QR_COLUMN - INDENT, QR_COLUMN] if sites else [WIDTH - INDENT, 0]
     heading = escape(contact) + "".join(f" · {_link(url)}" for url in sites)
     beside = [Paragraph(heading, styles.contact)]
