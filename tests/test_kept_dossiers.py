@@ -11,7 +11,8 @@ import pytest
 from keyring.backend import KeyringBackend
 
 from aidant_desk.desk import Desk
-from aidant_desk.desk.dossiers import Consent, add_months_to_date
+from aidant_desk.desk.dossiers import Consent, add_months_to_date, snapshot
+from aidant_desk.desk.recheck import recheck
 from aidant_desk.dossier import Dossier, InvalidData
 from aidant_desk.store import StoreError
 from aidant_desk.formatting import euros
@@ -326,6 +327,35 @@ def test_a_dossier_that_cannot_be_computed_is_reported_not_fatal(desk, engine, c
     assert report.checked == 1 and report.first_time == 1
     [(dossier_id, name, why)] = report.refused
     assert (dossier_id, name) == (kept, NAME) and "birth_date" in why
+
+
+def test_a_recheck_shared_among_processes_keeps_each_dossiers_own_results(desk, engine, catalogue):
+    # Batches of two over two forked workers; each dossier then computed alone, here.
+    dossiers = [Dossier.load(path) for path in sorted(EXAMPLES.glob("*.json"))[:4]]
+    ids = [desk.dossiers.save(f"Personne {i}", d, CONSENT) for i, d in enumerate(dossiers)]
+    report = recheck(desk.dossiers, desk.engine, catalogue, batch=2, workers=2)
+    assert (report.checked, report.first_time, report.refused) == (len(dossiers), len(dossiers), ())
+    kept = dict(desk.dossiers.contents())
+    for dossier_id, dossier in zip(ids, dossiers):
+        alone = engine.simulate(dossier)
+        assert kept[dossier_id]["results"] == snapshot(alone), dossier.label
+        # The incomes found are kept too (encrypted): the next re-check starts from them.
+        found = [x for household in kept[dossier_id]["incomes_found"] for x in household]
+        assert found == pytest.approx([x for household in alone.incomes_found for x in household], abs=0.5)
+
+
+def test_a_dossier_the_rules_now_refuse_is_reported_and_one_without_a_month_computed_now(desk, catalogue):
+    first = desk.dossiers.save(NAME, person_dossier(), CONSENT)
+    second = desk.dossiers.save("Bernard Martin", person_dossier(), CONSENT)
+    # Kept when the catalogue still had an aid it has dropped since.
+    tamper_results(desk, first, lambda content: content["dossier"]["benefits_received"].update(aide_disparue=80.0))
+    # Imported from a file without a month: computed at this month, as a file opened is.
+    tamper_results(desk, second, lambda content: content["dossier"].pop("month"))
+    report = recheck(desk.dossiers, desk.engine, catalogue)
+    assert report.checked == 1
+    [(dossier_id, name, why)] = report.refused
+    assert (dossier_id, name) == (first, NAME) and "aide inconnue du catalogue" in why
+    assert dict(desk.dossiers.contents())[second]["results"]
 
 
 def test_the_list_shows_each_persons_next_appointment_as_the_agenda_holds_it(desk, clock):

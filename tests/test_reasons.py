@@ -41,15 +41,29 @@ def _euros(text: str) -> list[float]:
 
 
 @pytest.fixture(scope="module")
-def population(catalogue, engine):
-    started = time.perf_counter()
+def dossiers(catalogue):
     households = [generate(seed, month=MONTH) for seed in range(HOUSEHOLDS)]
     run = forward(households, MONTH, catalogue, build_simulation)
-    dossiers = [(f"seed {h.seed}", Dossier.from_dict(h.dossier)) for h in run.households]
-    dossiers += [(path.stem, Dossier.load(path)) for path in sorted(EXAMPLES.glob("*.json"))]
-    results = engine.batch([d.with_month(MONTH) for _, d in dossiers])
-    print(f"\n{len(dossiers)} dossiers ({len(run.households)} generated) in {time.perf_counter() - started:.1f} s")
+    named = [(f"seed {h.seed}", Dossier.from_dict(h.dossier)) for h in run.households]
+    named += [(path.stem, Dossier.load(path)) for path in sorted(EXAMPLES.glob("*.json"))]
+    return [(name, d.with_month(MONTH)) for name, d in named]
+
+
+@pytest.fixture(scope="module")
+def population(dossiers, engine):
+    started = time.perf_counter()
+    results = engine.batch([d for _, d in dossiers])
+    print(f"\n{len(dossiers)} dossiers in {time.perf_counter() - started:.1f} s")
     return [(name, r) for (name, _), r in zip(dossiers, results)]
+
+
+def test_without_refusals_a_batch_gives_the_same_statuses_and_amounts(population, dossiers, engine):
+    """What a re-check asks: the reasons of the aids not found are left out, nothing else."""
+    quick = engine.batch([d for _, d in dossiers], refusals=False)
+    for (name, full), lean in zip(population, quick):
+        assert [(a.aid_id, a.status, a.amount) for a in lean.aids] == [(a.aid_id, a.status, a.amount) for a in full.aids], name
+        assert all(a.reason == full.aid(a.aid_id).reason for a in lean.aids if a.status != "not_eligible"), name
+        assert any(a.reason == "" for a in lean.aids if a.status == "not_eligible"), name
 
 
 def test_every_refusal_names_its_cause(population, catalogue):

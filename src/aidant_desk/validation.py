@@ -48,6 +48,9 @@ class InvalidData(ValueError):
         self.source = source
         super().__init__(self.describe())
 
+    def __reduce__(self):  # sent back whole from a worker process, problems and all
+        return InvalidData, (self.problems, self.source)
+
     def describe(self) -> str:
         head = f"{self.source} : " if self.source else ""
         lines = [f"- {p}" for p in self.problems]

@@ -123,6 +123,7 @@ class DossierShelf:
         content = {"name": name, "dossier": dossier.to_dict(),
                    "consent": {"given": True, "on": (consent.on or self._now().date()).isoformat()},
                    "results": snapshot(result) if result else {},
+                   "incomes_found": result.incomes_found if result else (),
                    "appointments": sorted({*earlier, *appointment_ids})}
         row = {**self._encrypted(content, result, catalogue_fingerprint), "updated_at": _text(self._utc())}
         with write_transaction(self.db):
@@ -157,10 +158,17 @@ class DossierShelf:
 
     def replace_results(self, updates: list[tuple[int, dict, SimulationResult]], catalogue_fingerprint: str) -> None:
         """Re-checked results for many dossiers at once; their last visit date stays."""
+        rows = []
+        for dossier_id, content, result in updates:
+            row = self._encrypted({**content, "results": snapshot(result), "incomes_found": result.incomes_found},
+                                  result, catalogue_fingerprint)
+            rows.append([*row.values(), dossier_id])
+        if not rows:
+            return
+        # One statement for the batch: sqlite-utils' update() reads the table's schema back for every row.
+        assignments = ", ".join(f"{column} = ?" for column in row)
         with write_transaction(self.db):
-            for dossier_id, content, result in updates:
-                content = {**content, "results": snapshot(result)}
-                self.db["dossiers"].update(dossier_id, self._encrypted(content, result, catalogue_fingerprint))
+            self.db.conn.executemany(f"UPDATE dossiers SET {assignments} WHERE id = ?", rows)
 
     def list(self, search: str = "") -> list[KeptDossier]:
         """The kept dossiers, last visit first; `search` keeps those whose name holds it."""

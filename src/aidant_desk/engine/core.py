@@ -67,6 +67,7 @@ class _Computed:
     index: dict  # entity key -> {entity id: position}
     # (variable, period) -> array or None: each dossier reads the same arrays again.
     values: dict = field(default_factory=dict)
+    refusals: bool = True  # say why each aid not found is refused (reads its criteria too)
 
 
 class Engine:
@@ -87,37 +88,43 @@ class Engine:
         """The base and its variants (before/after, earnings ladder) in one simulation."""
         return self.batch([base, *variants])
 
-    def batch(self, dossiers: list[Dossier]) -> list[SimulationResult]:
-        """Many dossiers of one month in one vectorised simulation; each keeps its own results."""
+    def batch(self, dossiers: list[Dossier], incomes_start: list[tuple] | None = None,
+              refusals: bool = True) -> list[SimulationResult]:
+        """Many dossiers of one month in one vectorised simulation; each keeps its own results.
+        `incomes_start`: each dossier's `incomes_found` of an earlier computation, or ().
+        Without `refusals`, an aid not found has no reason (a re-check compares statuses
+        and amounts only): openfisca then computes no criterion the aids do not need."""
         month = _common_month(dossiers)
         for d in dossiers:
             self.check(d)
-        builder = self._builder(dossiers, month)
+        builder = self._builder(dossiers, month, incomes_start)
         try:
             computed = self._run(builder)
+            computed.refusals = refusals
         except _openfisca_errors() as error:  # a base openfisca cannot build for that month
             raise InvalidData([Problem("month", f"openfisca-france ne sait pas simuler « {month} » ({error.__class__.__name__})")]) from None
         self.last_requests = {}
-        return [self._results(d, ids, computed, month) for d, ids in zip(dossiers, builder.households)]
+        return [self._results(d, ids, computed, month, builder.incomes_found(i))
+                for i, (d, ids) in enumerate(zip(dossiers, builder.households))]
 
-    def situation(self, dossiers: list[Dossier]) -> dict:
+    def situation(self, dossiers: list[Dossier], incomes_start: list[tuple] | None = None) -> dict:
         """The openfisca situation the engine computes on, incomes solved (for the
         benchmark, debugging and replay elsewhere). The i-th dossier's people are
         `d{i}_{person id}`, its groups `d{i}_famille`, `d{i}_foyer`, `d{i}_menage`."""
-        return self._solve(dossiers)[0].situation
+        return self._solve(dossiers, incomes_start)[0].situation
 
     def simulation(self, dossiers: list[Dossier]):
         """The openfisca simulation of that situation, to read intermediate variables from."""
         return self._solve(dossiers)[1]
 
-    def _solve(self, dossiers: list[Dossier]) -> tuple[SituationBuilder, object]:
-        builder = self._builder(dossiers, _common_month(dossiers))
+    def _solve(self, dossiers: list[Dossier], incomes_start: list[tuple] | None = None) -> tuple[SituationBuilder, object]:
+        builder = self._builder(dossiers, _common_month(dossiers), incomes_start)
         return builder, builder.simulation(build_simulation, self.incomes)
 
-    def _builder(self, dossiers: list[Dossier], month: str) -> SituationBuilder:
+    def _builder(self, dossiers: list[Dossier], month: str, incomes_start: list[tuple] | None = None) -> SituationBuilder:
         builder = SituationBuilder(self.catalogue, month)
-        for d in dossiers:
-            builder.add(d)
+        for d, start in zip(dossiers, incomes_start or [()] * len(dossiers)):
+            builder.add(d, start)
         return builder
 
     def check(self, dossier: Dossier) -> None:
@@ -148,7 +155,8 @@ class Engine:
                 computed.values[variable, period] = None
         return computed.values[variable, period]
 
-    def _results(self, dossier: Dossier, ids: dict, computed: _Computed, month: str) -> SimulationResult:
+    def _results(self, dossier: Dossier, ids: dict, computed: _Computed, month: str,
+                 incomes_found: tuple) -> SimulationResult:
         estimated = notice_estimated(dossier)
         foyer = computed.index["foyer_fiscal"][ids["foyer"]]
         rfr = self._value(computed, "rfr", Periods(month).fiscal_year)
@@ -175,6 +183,7 @@ class Engine:
             openfisca_core_version=OPENFISCA_CORE_VERSION,
             notes=notes,
             life_events=tuple(dossier.life_events),
+            incomes_found=incomes_found,
         )
 
     def _positions(self, computed: _Computed, ids: dict, entity: str) -> list[tuple[str | None, int]]:
@@ -201,7 +210,10 @@ class Engine:
             amount = round(float(combine(float(v) for _, v in per_position)), 2)
             eligible = amount > 0
             beneficiaries = tuple((pid, round(float(v), 2)) for pid, v in per_position if pid and float(v) > 0)
-        reason = (aid.eligible_reason or ELIGIBLE_REASON) if eligible else self._refusal(aid, ids, computed, month)
+        if eligible:
+            reason = aid.eligible_reason or ELIGIBLE_REASON
+        else:
+            reason = self._refusal(aid, ids, computed, month) if computed.refusals else ""
         return AidResult(
             **about(aid),
             status=ELIGIBLE if eligible else NOT_ELIGIBLE,

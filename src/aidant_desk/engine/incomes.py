@@ -55,6 +55,10 @@ class Household:
 
     key: str
     unknowns: list[Unknown] = field(default_factory=list)
+    # Found earlier, maybe under other rules (a kept dossier re-checked): where the search
+    # starts, not an answer. When the rules did not move, one round confirms it.
+    start: tuple[float, ...] = ()
+    found: tuple[float, ...] = ()  # each unknown's value, once solved
 
 
 class SolutionCache:
@@ -87,7 +91,11 @@ def solve(households: list[Household], build, cache: SolutionCache | None = None
         if cached is not None and len(cached) == len(household.unknowns):
             for unknown, x in zip(household.unknowns, cached):
                 unknown.write(x)
+            household.found = tuple(cached)
         else:
+            if len(household.start) == len(household.unknowns):
+                for unknown, x in zip(household.unknowns, household.start):
+                    unknown.guess = x
             pending.extend(household.unknowns)
             solved_households.append(household)
     if not pending:
@@ -105,9 +113,10 @@ def solve(households: list[Household], build, cache: SolutionCache | None = None
         for u, v in zip(unknowns, _solve(unknowns, simulation, inputs)):
             u.write(float(v))
             found[id(u)] = float(v)
-    if cache is not None:
-        for household in solved_households:
-            cache.put(household.key, [found[id(u)] for u in household.unknowns])
+    for household in solved_households:
+        household.found = tuple(found[id(u)] for u in household.unknowns)
+        if cache is not None:
+            cache.put(household.key, list(household.found))
     return simulation
 
 
@@ -126,38 +135,48 @@ def _forget(simulation, inputs: set, since) -> None:
 
 
 def _positions(unknowns: list[Unknown], simulation):
-    """Where each unknown goes in openfisca's input arrays and where it is read back:
-    (variable, period) -> (array positions, unknown indices[, factors])."""
+    """Where each unknown goes in openfisca's input arrays:
+    (variable, period) -> (array positions, unknown indices, factors)."""
     person = {pid: i for i, pid in enumerate(simulation.populations["individu"].ids)}
-    writes, reads = defaultdict(lambda: ([], [], [])), defaultdict(lambda: ([], []))
+    writes = defaultdict(lambda: ([], [], []))
     for i, u in enumerate(unknowns):
         for _, variable, pid, period, factor in u.writes:
             at, index, factors = writes[variable, period]
             at.append(person[pid])
             index.append(i)
             factors.append(factor)
+    return {k: tuple(np.array(v) for v in columns) for k, columns in writes.items()}
+
+
+def _reads(unknowns: list[Unknown], simulation):
+    """Where each unknown is read back: (entity, variable, period) -> (positions, unknown indices)."""
+    reads = defaultdict(lambda: ([], []))
+    for i, u in enumerate(unknowns):
         entity, eid, variable = u.read
         reads[entity, variable, u.period][0].append(eid)
         reads[entity, variable, u.period][1].append(i)
     for (entity, _, _), (eids, _) in reads.items():
         index = {eid: i for i, eid in enumerate(simulation.populations[entity].ids)}
         eids[:] = [index[eid] for eid in eids]
-    as_arrays = lambda groups: {k: tuple(np.array(v) for v in columns) for k, columns in groups.items()}
-    return as_arrays(writes), as_arrays(reads)
+    return {k: tuple(np.array(v) for v in columns) for k, columns in reads.items()}
+
+
+def _alike(unknowns: list[Unknown]) -> np.ndarray:
+    """For each unknown, the index of the first one that differs from it by its period
+    only (the same net every month, for the same person): most share its answer."""
+    first: dict[tuple, int] = {}
+    return np.array([first.setdefault((tuple((w[1], w[2], w[4]) for w in u.writes), u.read, u.target,
+                                       u.tolerance), i) for i, u in enumerate(unknowns)])
 
 
 def _solve(unknowns: list[Unknown], simulation, inputs: set) -> np.ndarray:
-    target = np.array([u.target for u in unknowns])
-    tolerance = np.array([u.tolerance for u in unknowns])
-    x = np.array([u.guess for u in unknowns])
-    slope = np.array([u.slope for u in unknowns])
-    lo = np.zeros_like(x)
-    hi = np.full_like(x, np.inf)
-    prev_x = prev_f = None
-    writes, reads = _positions(unknowns, simulation)
+    """Every unknown at once. When many differ by their month only, one of each is solved
+    first, reading that month alone (openfisca then computes one month, not all of
+    them); the others start from its answer, and most are found in one round."""
+    writes = _positions(unknowns, simulation)
     since = min(periods.period(period).start for _, period in writes)
 
-    def evaluate(values: np.ndarray) -> np.ndarray:
+    def evaluate(values: np.ndarray, reads) -> np.ndarray:
         for (variable, period), (at, index, factors) in writes.items():
             holder = simulation.get_holder(variable)
             column = holder.get_array(period).copy()
@@ -165,11 +184,34 @@ def _solve(unknowns: list[Unknown], simulation, inputs: set) -> np.ndarray:
             holder.delete_arrays(period)  # openfisca refuses to set an input twice
             holder.set_input(period, column)
         _forget(simulation, inputs, since)
-        out = np.empty_like(values)
+        out = np.empty(sum(len(index) for _, index in reads.values()))
         for (entity, variable, period), (at, index) in reads.items():
             out[index] = simulation.calculate(variable, period)[at]
         return out
 
+    x = np.array([u.guess for u in unknowns])
+    slope = np.array([u.slope for u in unknowns])
+    alike = _alike(unknowns)
+    firsts = np.unique(alike)
+    if len(firsts) < len(unknowns):
+        ones = [unknowns[i] for i in firsts]
+        one_reads = _reads(ones, simulation)
+        of_one = np.searchsorted(firsts, alike)  # each unknown's place among the firsts
+        found, found_slope = _secant(x[firsts], slope[firsts], ones,
+                                     lambda values: evaluate(values[of_one], one_reads))
+        x, slope = found[of_one], found_slope[of_one]
+    all_reads = _reads(unknowns, simulation)
+    return _secant(x, slope, unknowns, lambda values: evaluate(values, all_reads))[0]
+
+
+def _secant(x: np.ndarray, slope: np.ndarray, unknowns: list[Unknown], evaluate) -> tuple[np.ndarray, np.ndarray]:
+    """Each unknown's x such that evaluate(x) is its target within its tolerance, and the
+    slope last measured there."""
+    target = np.array([u.target for u in unknowns])
+    tolerance = np.array([u.tolerance for u in unknowns])
+    lo = np.zeros_like(x)
+    hi = np.full_like(x, np.inf)
+    prev_x = prev_f = None
     f = evaluate(x)
     for _ in range(MAX_ROUNDS):
         error = f - target
@@ -189,4 +231,4 @@ def _solve(unknowns: list[Unknown], simulation, inputs: set) -> np.ndarray:
         prev_x, prev_f = x, f
         x = np.where(done, x, np.maximum(new, 0.0))
         f = evaluate(x)
-    return x
+    return x, slope

@@ -88,6 +88,9 @@ class SimulationResult:
     openfisca_core_version: str
     notes: tuple[str, ...] = field(default=())
     life_events: tuple[str, ...] = ()  # the dossier's, which rank the aids
+    # The gross incomes and N-2 notice openfisca's rules turned the typed amounts into,
+    # household by household: kept with a dossier, its next re-check starts from them.
+    incomes_found: tuple[tuple[float, ...], ...] = field(default=(), compare=False)
 
     def by_relevance(self, aids) -> list[AidResult]:
         """The aids of the dossier's life events first, then the largest amounts, then by name."""

@@ -250,17 +250,30 @@ class SituationBuilder:
         # Per dossier: the entity ids it owns, to read results back.
         self.households: list[dict] = []
         self._unknowns: list[Household] = []
+        self._of_dossier: list[list[Household]] = []  # each dossier's households, in _unknowns
 
-    def add(self, dossier: Dossier) -> dict:
+    def add(self, dossier: Dossier, incomes_start: tuple = ()) -> dict:
         """The dossier as benefits see it this month; a child still expected is only in a
-        twin household, read for the aids that count an expected child (prime à la naissance)."""
+        twin household, read for the aids that count an expected child (prime à la naissance).
+        `incomes_start`: its `incomes_found` of an earlier computation, where the search starts."""
         index = len(self.households)
         born = dossier.born(self.periods.month)
+        first = len(self._unknowns)
         ids = self._household(born, f"d{index}_")
         if len(born.people) != len(dossier.people):
             ids["with_unborn"] = self._household(dossier, f"d{index}n_")
+        mine = self._unknowns[first:]
+        if len(incomes_start) == len(mine):
+            for household, start in zip(mine, incomes_start):
+                household.start = tuple(start)
         self.households.append(ids)
+        self._of_dossier.append(mine)
         return ids
+
+    def incomes_found(self, index: int) -> tuple[tuple[float, ...], ...]:
+        """The index-th dossier's solved incomes (gross of each month, N-2 notice), household
+        by household, once `simulation()` has run."""
+        return tuple(household.found for household in self._of_dossier[index])
 
     def simulation(self, build, cache: SolutionCache | None = None):
         """Solve the unknown incomes into the situation, then the simulation to compute on."""
