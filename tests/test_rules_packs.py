@@ -15,7 +15,9 @@ from aidant_desk.catalogue import load_catalogue, rules_dir
 from aidant_desk.catalogue.packs import build_pack
 from aidant_desk.cli import main
 from aidant_desk.desk import Desk, SiteSettings
+from aidant_desk.engine import OPENFISCA_FRANCE_VERSION
 from aidant_desk.handout.pdf import build_handout
+from aidant_desk.report import results_table
 
 from .conftest import MONTH, RULES, example
 
@@ -95,6 +97,8 @@ def test_an_installed_pack_is_the_catalogue_the_desk_loads(tmp_path, home, keys,
     assert desk.catalogue.version == "2026.12.1"
     result = desk.simulate(example("adulte_handicap_80").with_month(MONTH))
     assert next(a for a in result.aids if a.aid_id == "aah").label == NEW_LABEL
+    assert result.rules_version == "2026.12.1" and result.to_dict()["rules_version"] == "2026.12.1"
+    assert f"openfisca-france {OPENFISCA_FRANCE_VERSION}, règles 2026.12.1" in results_table(result).splitlines()[0]
     handout = build_handout(result, desk.catalogue, site=SiteSettings())
     assert "openfisca-france" in pdf_text(handout) and "· règles 2026.12.1" in pdf_text(handout)
 

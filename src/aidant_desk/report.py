@@ -35,7 +35,8 @@ def amount_text(aid: AidResult) -> str:
 
 
 def results_table(result: SimulationResult) -> str:
-    lines = [f"Simulation pour {month_label(result.month)} — openfisca-france {result.openfisca_france_version}"]
+    lines = [f"Simulation pour {month_label(result.month)} — openfisca-france {result.openfisca_france_version}"
+             + (f", règles {result.rules_version}" if result.rules_version else "")]
     for note in result.notes:
         lines.append(f"Note : {note}")
     for title, chosen in SECTIONS:

@@ -221,8 +221,13 @@ class MainWindow(QMainWindow):
         sections.addAction(results)
 
     # --- engine ----------------------------------------------------------------------------
+    def _ready_text(self, version: str) -> str:
+        """The engine's state with the versions the results are computed under."""
+        rules = f", règles {self.catalogue.version}" if self.catalogue.version else ""
+        return f"Moteur prêt — openfisca-france {version}{rules}"
+
     def engine_ready(self, version: str) -> None:
-        text = f"Moteur prêt — openfisca-france {version}"
+        text = self._ready_text(version)
         self.engine_label.setText(text)
         self.start.engine_state.setText(text)
         if self.dossier is not None or self.pages.currentWidget() is self.work:
@@ -235,7 +240,7 @@ class MainWindow(QMainWindow):
 
     def _busy(self, busy: bool) -> None:
         if self.engine.is_ready:
-            self.engine_label.setText("Calcul en cours…" if busy else f"Moteur prêt — openfisca-france {self.engine.version}")
+            self.engine_label.setText("Calcul en cours…" if busy else self._ready_text(self.engine.version))
 
     def show_background_error(self, message: str) -> None:
         """Background work that failed with no place of its own to say so."""

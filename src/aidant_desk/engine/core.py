@@ -181,6 +181,7 @@ class Engine:
             fiscal_income_estimated=estimated,
             openfisca_france_version=OPENFISCA_FRANCE_VERSION,
             openfisca_core_version=OPENFISCA_CORE_VERSION,
+            rules_version=self.catalogue.version,
             notes=notes,
             life_events=tuple(dossier.life_events),
             incomes_found=incomes_found,

@@ -86,6 +86,7 @@ class SimulationResult:
     fiscal_income_estimated: bool
     openfisca_france_version: str
     openfisca_core_version: str
+    rules_version: str = ""  # the catalogue's (a rules pack's version), '' for unversioned rules
     notes: tuple[str, ...] = field(default=())
     life_events: tuple[str, ...] = ()  # the dossier's, which rank the aids
     # The gross incomes and N-2 notice openfisca's rules turned the typed amounts into,
@@ -145,6 +146,7 @@ class SimulationResult:
             "month": self.month,
             "openfisca_france_version": self.openfisca_france_version,
             "openfisca_core_version": self.openfisca_core_version,
+            "rules_version": self.rules_version,
             "fiscal_reference_income": self.fiscal_reference_income,
             "fiscal_income_estimated": self.fiscal_income_estimated,
             "monthly_total": self.monthly_total,

@@ -111,7 +111,7 @@ def _render(result: SimulationResult, catalogue: Catalogue, options: HandoutOpti
         displayDocTitle=True, initialFontName=REGULAR)
     # The rules' version, for whoever checks the figures later, in the small footer.
     footer = (f"{site.name} · {french_date(on)} · openfisca-france {result.openfisca_france_version}"
-              + (f" · règles {catalogue.version}" if catalogue.version else ""))
+              + (f" · règles {result.rules_version}" if result.rules_version else ""))
     document.build(story, canvasmaker=lambda *args, **kwargs: _FooterCanvas(*args, footer=footer, consent=consent,
                                                                             **kwargs))
     return buffer.getvalue(), document.page
