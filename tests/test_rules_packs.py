@@ -238,3 +238,49 @@ def test_the_app_menu_installs_a_pack(qtbot, tmp_path, home, keys, edited_rules,
     action.trigger()
     assert told[1][0] == "warning" and "ne sont pas plus récentes" in told[1][1]
     assert load_catalogue(rules_dir()).version == "2026.12.2"
+
+
+def test_the_app_accepts_a_publisher_once_its_fingerprint_is_confirmed(qtbot, tmp_path, home, engine_client,
+                                                                        catalogue, monkeypatch, capsys):
+    import base64
+    import hashlib
+
+    from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+
+    from aidant_desk.app.main_window import MainWindow
+    from aidant_desk.desk.rules import trusted_keys
+
+    assert main(["rules", "keygen", "-o", str(tmp_path / "keys")]) == 0
+    public = tmp_path / "keys" / "cle-regles.pub"
+    digest = hashlib.sha256(base64.b64decode(public.read_text(encoding="ascii").strip())).hexdigest()[:16]
+    fingerprint = " ".join(digest[i:i + 4] for i in range(0, 16, 4))
+    assert fingerprint in capsys.readouterr().out  # keygen tells the publisher what to read back
+
+    desk = Desk(home / "desk.db", catalogue=catalogue)
+    window = MainWindow(catalogue, engine_client, MONTH, desk)
+    qtbot.addWidget(window)
+    action = next(a for menu in window.menuBar().findChildren(QMenu) for a in menu.actions()
+                  if a.text() == "Accepter un éditeur de règles…")
+    told, answer = [], []
+    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: told.append(("info", text)))
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: told.append(("warning", text)))
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda parent, title, text: (told.append(("question", text)), answer[-1])[1])
+    chosen = [public]
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(chosen[-1]), ""))
+
+    answer.append(QMessageBox.StandardButton.No)  # the fingerprint does not match what the publisher says
+    action.trigger()
+    assert told == [("question", told[0][1])] and f"Empreinte de la clé : {fingerprint}" in told[0][1]
+    assert trusted_keys(desk.db) == set()
+
+    answer.append(QMessageBox.StandardButton.Yes)
+    action.trigger()
+    assert told[-1] == ("info", f"Clé acceptée : les paquets de règles signés par cet éditeur ({fingerprint}) "
+                                "peuvent être installés.")
+    assert trusted_keys(desk.db) == {public.read_text(encoding="ascii").strip()}
+
+    chosen.append(tmp_path / "keys" / "cle-regles.pem")  # the private key, by mistake: refused, nothing trusted
+    action.trigger()
+    assert told[-1][0] == "warning" and "n'est pas une clé publique de règles" in told[-1][1]
+    assert len(trusted_keys(desk.db)) == 1

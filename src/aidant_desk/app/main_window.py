@@ -34,7 +34,7 @@ from .form import SECTIONS, DossierForm
 from .handout_dialog import HandoutDialog
 from .kept_dossiers import KeepDialog, KeptDossiersPanel
 from .results_panel import ResultsPanel
-from .rules_update import update_rules
+from .rules_update import trust_publisher, update_rules
 from .runner import Operation
 from .settings_dialog import SettingsDialog
 from .sync_loop import SyncLoop
@@ -211,6 +211,9 @@ class MainWindow(QMainWindow):
         rules = QAction("Mettre à jour les règles…", self)
         rules.triggered.connect(lambda: update_rules(self))
         menu.addAction(rules)
+        publisher = QAction("Accepter un éditeur de règles…", self)
+        publisher.triggered.connect(lambda: trust_publisher(self))
+        menu.addAction(publisher)
         activity = self.menuBar().addMenu("&Activité")
         sync = QAction("Synchroniser maintenant", self)
         sync.triggered.connect(lambda: self.sync_loop.sync(force=True))

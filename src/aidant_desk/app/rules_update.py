@@ -1,5 +1,7 @@
 """« Mettre à jour les règles… »: a signed rules pack chosen in a file dialog,
-verified and installed by the desk, the outcome said in French."""
+verified and installed by the desk, the outcome said in French. And « Accepter un
+éditeur de règles… »: the publisher's public key, trusted once its fingerprint is
+checked with the publisher."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,9 +9,10 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from ..desk import StoreError
-from ..desk.rules import PackRefused, install_pack
+from ..desk.rules import PackRefused, install_pack, key_fingerprint, public_key, trust
 
 TITLE = "Mettre à jour les règles"
+TRUST_TITLE = "Accepter un éditeur de règles"
 
 
 def update_rules(window) -> str:
@@ -27,4 +30,30 @@ def update_rules(window) -> str:
     text = (f"Les règles {catalogue.version} sont installées ({len(catalogue.aids)} aides). Elles s'appliqueront "
             "au prochain démarrage : fermez puis rouvrez Aidant Desk.")
     QMessageBox.information(window, TITLE, text)
+    return text
+
+
+def trust_publisher(window) -> str:
+    """What the counselor was told; '' when the dialog was cancelled or the key not accepted."""
+    name, _ = QFileDialog.getOpenFileName(window, TRUST_TITLE, "", "Clés publiques de règles (*.pub);;Tous les fichiers (*)")
+    if not name:
+        return ""
+    try:
+        key = public_key(Path(name))
+    except (PackRefused, OSError) as error:
+        text = f"{name} : {error.strerror}" if isinstance(error, OSError) and error.strerror else str(error)
+        window.show_error("Clé non acceptée", text)
+        return text
+    # The file may have come by e-mail: its fingerprint, read back to the publisher, proves whose it is.
+    question = (f"Empreinte de la clé : {key_fingerprint(key)}\n\nVérifiez-la avec l'éditeur des règles (par "
+                "téléphone, par exemple) avant d'accepter. Ce poste installera ensuite les paquets signés par cette clé.")
+    if QMessageBox.question(window, TRUST_TITLE, question) != QMessageBox.StandardButton.Yes:
+        return ""
+    try:
+        trust(window.desk.db, key)
+    except StoreError as error:
+        window.show_error("Clé non acceptée", str(error))
+        return str(error)
+    text = f"Clé acceptée : les paquets de règles signés par cet éditeur ({key_fingerprint(key)}) peuvent être installés."
+    QMessageBox.information(window, TRUST_TITLE, text)
     return text

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..desk import StoreError
 from ..desk.rules import (PackRefused, active_rules, build_pack, check_rules, export_rules, generate_keys,
-                          install_pack, rollback_pack, rules_dir, trust_key)
+                          install_pack, key_fingerprint, public_key, rollback_pack, rules_dir, trust_key)
 from .common import EXIT_FILE, EXIT_INVALID, database_option, error, opened_desk
 
 
@@ -68,6 +68,8 @@ def _command(args: argparse.Namespace) -> int:
         private, public = generate_keys(args.output)
         print(f"Clé privée (à garder secrète, elle signe les paquets) : {private}")
         print(f"Clé publique (à installer sur les postes : aidant-desk rules trust) : {public}")
+        print(f"Empreinte à donner aux postes, qui la vérifient avant d'accepter la clé : "
+              f"{key_fingerprint(public_key(public))}")
     elif command == "pack":
         check_rules(args.rules)  # a pack that a desk would refuse is not written
         print(build_pack(args.rules or rules_dir(), args.output, args.key, args.version))
@@ -77,7 +79,7 @@ def _command(args: argparse.Namespace) -> int:
     else:
         with opened_desk(args.database) as desk:
             if command == "trust":
-                print(f"Clé acceptée sur ce poste : {trust_key(desk.db, args.key)}")
+                print(f"Clé acceptée sur ce poste, empreinte {key_fingerprint(trust_key(desk.db, args.key))}")
             else:
                 catalogue = install_pack(desk.db, args.file)
                 print(f"Règles {catalogue.version} installées : {len(catalogue.aids)} aides. "

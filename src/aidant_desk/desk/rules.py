@@ -9,15 +9,16 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from ..catalogue import Catalogue, export_catalogue, load_catalogue, rules_dir
-from ..catalogue.packs import (PackRefused, build_pack, generate_keys, install, installed_rules, read_pack,
-                               read_public_key, rollback, rules_version)
+from ..catalogue.packs import (PackRefused, build_pack, generate_keys, install, installed_rules, key_fingerprint,
+                               read_pack, read_public_key, rollback, rules_version)
 from ..dossier import InvalidData
 from ..store import get_setting, set_setting
 
 TRUSTED_KEYS = "trusted_rules_keys"  # setting: the publishers' public keys, a JSON list
 
 __all__ = ["PackRefused", "active_rules", "build_pack", "check_rules", "export_rules", "generate_keys",
-           "install_pack", "rollback_pack", "rules_dir", "trust_key", "trusted_keys"]
+           "install_pack", "key_fingerprint", "public_key", "rollback_pack", "rules_dir", "trust", "trust_key",
+           "trusted_keys"]
 
 
 def check_rules(rules: Path | None = None) -> Catalogue:
@@ -50,10 +51,19 @@ def trusted_keys(db: Database) -> set[str]:
     return set(json.loads(get_setting(db, TRUSTED_KEYS) or "[]"))
 
 
-def trust_key(db: Database, key_file: Path) -> str:
-    """Packs signed with this public key may be installed on the desk from now on."""
-    key = read_public_key(key_file.read_text(encoding="ascii", errors="replace"))
+def public_key(key_file: Path) -> str:
+    """The publisher's key in the file; PackRefused, in French, when it is none."""
+    return read_public_key(key_file.read_text(encoding="ascii", errors="replace"))
+
+
+def trust(db: Database, key: str) -> None:
+    """Packs signed with this public key (read by `public_key`) may be installed on the desk from now on."""
     set_setting(db, TRUSTED_KEYS, json.dumps(sorted(trusted_keys(db) | {key})))
+
+
+def trust_key(db: Database, key_file: Path) -> str:
+    key = public_key(key_file)
+    trust(db, key)
     return key
 
 

@@ -66,6 +66,13 @@ def public_text(key: Ed25519PublicKey) -> str:
     return base64.b64encode(key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)).decode()
 
 
+def key_fingerprint(key: str) -> str:
+    """What a desk reads back to the publisher, by phone, before trusting a key: the first
+    64 bits of its SHA-256, in groups of four (« 3f2a 91c0 … »)."""
+    digest = hashlib.sha256(base64.b64decode(key)).hexdigest()[:16]
+    return " ".join(digest[i:i + 4] for i in range(0, 16, 4))
+
+
 def read_public_key(text: str) -> str:
     """The key's canonical text; PackRefused when it is not an Ed25519 public key."""
     try:
