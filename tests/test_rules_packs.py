@@ -264,8 +264,13 @@ def test_the_app_accepts_a_publisher_once_its_fingerprint_is_confirmed(qtbot, tm
     told, answer = [], []
     monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: told.append(("info", text)))
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: told.append(("warning", text)))
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda parent, title, text: (told.append(("question", text)), answer[-1])[1])
+    def asked(box):  # the confirmation, answered here: its text and its buttons in French
+        buttons = [box.button(b).text() for b in (QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No)]
+        told.append(("question", box.text()))
+        assert buttons == ["Accepter la clé", "Annuler"]
+        return int(answer[-1])  # exec() gives the button as an int
+
+    monkeypatch.setattr(QMessageBox, "exec", asked)
     chosen = [public]
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(chosen[-1]), ""))
 

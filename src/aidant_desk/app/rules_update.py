@@ -47,7 +47,12 @@ def trust_publisher(window) -> str:
     # The file may have come by e-mail: its fingerprint, read back to the publisher, proves whose it is.
     question = (f"Empreinte de la clé : {key_fingerprint(key)}\n\nVérifiez-la avec l'éditeur des règles (par "
                 "téléphone, par exemple) avant d'accepter. Ce poste installera ensuite les paquets signés par cette clé.")
-    if QMessageBox.question(window, TRUST_TITLE, question) != QMessageBox.StandardButton.Yes:
+    box = QMessageBox(QMessageBox.Icon.Question, TRUST_TITLE, question,
+                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, window)
+    box.button(QMessageBox.StandardButton.Yes).setText("Accepter la clé")  # Qt's own words are English
+    box.button(QMessageBox.StandardButton.No).setText("Annuler")
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    if box.exec() != QMessageBox.StandardButton.Yes:
         return ""
     try:
         trust(window.desk.db, key)
