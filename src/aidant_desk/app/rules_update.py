@@ -23,7 +23,7 @@ def update_rules(window) -> str:
     try:
         catalogue = install_pack(window.desk.db, Path(name))
     except (PackRefused, StoreError, OSError) as error:
-        text = f"{name} : {error.strerror}" if isinstance(error, OSError) and error.strerror else str(error)
+        text = _why(name, error)
         window.show_error("Règles non installées", text)
         return text
     # The window and the engine's process hold the catalogue they started with.
@@ -41,11 +41,12 @@ def trust_publisher(window) -> str:
     try:
         key = public_key(Path(name))
     except (PackRefused, OSError) as error:
-        text = f"{name} : {error.strerror}" if isinstance(error, OSError) and error.strerror else str(error)
+        text = _why(name, error)
         window.show_error("Clé non acceptée", text)
         return text
     # The file may have come by e-mail: its fingerprint, read back to the publisher, proves whose it is.
-    question = (f"Empreinte de la clé : {key_fingerprint(key)}\n\nVérifiez-la avec l'éditeur des règles (par "
+    fingerprint = key_fingerprint(key)
+    question = (f"Empreinte de la clé : {fingerprint}\n\nVérifiez-la avec l'éditeur des règles (par "
                 "téléphone, par exemple) avant d'accepter. Ce poste installera ensuite les paquets signés par cette clé.")
     box = QMessageBox(QMessageBox.Icon.Question, TRUST_TITLE, question,
                       QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, window)
@@ -59,6 +60,11 @@ def trust_publisher(window) -> str:
     except StoreError as error:
         window.show_error("Clé non acceptée", str(error))
         return str(error)
-    text = f"Clé acceptée : les paquets de règles signés par cet éditeur ({key_fingerprint(key)}) peuvent être installés."
+    text = f"Clé acceptée : les paquets de règles signés par cet éditeur ({fingerprint}) peuvent être installés."
     QMessageBox.information(window, TRUST_TITLE, text)
     return text
+
+
+def _why(name: str, error: Exception) -> str:
+    """A refusal in French; for a file that cannot be read, the system's reason with its name."""
+    return f"{name} : {error.strerror}" if isinstance(error, OSError) and error.strerror else str(error)

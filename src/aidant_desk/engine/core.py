@@ -99,8 +99,7 @@ class Engine:
             self.check(d)
         builder = self._builder(dossiers, month, incomes_start)
         try:
-            computed = self._run(builder)
-            computed.refusals = refusals
+            computed = self._run(builder, refusals)
         except _openfisca_errors() as error:  # a base openfisca cannot build for that month
             raise InvalidData([Problem("month", f"openfisca-france ne sait pas simuler « {month} » ({error.__class__.__name__})")]) from None
         self.last_requests = {}
@@ -139,10 +138,10 @@ class Engine:
             raise InvalidData(problems)
 
     # --- internals -----------------------------------------------------------------
-    def _run(self, builder: SituationBuilder) -> _Computed:
+    def _run(self, builder: SituationBuilder, refusals: bool) -> _Computed:
         simulation = builder.simulation(build_simulation, self.incomes)
         index = {key: {eid: i for i, eid in enumerate(pop.ids)} for key, pop in simulation.populations.items()}
-        return _Computed(simulation, index)
+        return _Computed(simulation, index, refusals=refusals)
 
     def _value(self, computed: _Computed, variable: str, period: str):
         """openfisca's array, or None where a rule of it did not exist at that period."""
