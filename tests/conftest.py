@@ -1,5 +1,6 @@
 """Shared fixtures. Qt runs headless; the engine is loaded once per test session."""
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -7,6 +8,8 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # No test touches the developer's own keyring: the dossiers' key goes to a file in the test's home.
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+# openfisca's parameters cached for this session and the processes it starts, not in the user's cache.
+os.environ.setdefault("AIDANT_DESK_CACHE", tempfile.mkdtemp(prefix="aidant-desk-cache-"))
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"

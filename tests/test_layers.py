@@ -21,7 +21,8 @@ MODULES = {
     "labels": "domain", "communes": "domain", "site": "domain",
     "report": "engine",
     "paths": "store", "autosave": "store",
-    "bench": "desk",
+    "bench": "desk", "engine_process": "desk",
+    "launcher": "cli",
 }
 EVERYTHING_BUT = {"central", "app", "cli"}
 # layer -> the layers it may import (its own, and "common" for all but central, always allowed).

@@ -6,6 +6,17 @@ import time
 from pathlib import Path
 
 SMOKE_TIMEOUT_S = 180
+# The launch, as the process that started this one saw it (a benchmark, the bundle's
+# smoke test), else this module's import: the origin of the start-up figures.
+LAUNCH_CLOCK = "AIDANT_BENCH_LAUNCHED"
+_IMPORTED = time.time()
+CHECK_RUN_HOME = "AIDANT_DESK_CHECK_RUN_HOME"
+
+
+def since_launch() -> float:
+    import os
+
+    return time.time() - float(os.environ.get(LAUNCH_CLOCK, _IMPORTED))
 
 
 def _application():
@@ -20,13 +31,14 @@ def _application():
 
 
 def _window(month: str | None = None):
-    from ..desk import Desk, default_catalogue
     from .engine_client import EngineClient
+
+    engine = EngineClient()
+    engine.start()  # first: openfisca loads in its process while the window is built
+    from ..desk import Desk, default_catalogue
     from .main_window import MainWindow
 
     catalogue = default_catalogue()
-    engine = EngineClient()
-    engine.start()
     window = MainWindow(catalogue, engine, month, Desk(catalogue=catalogue))
     window.sync_loop.start()
     return window, engine
@@ -47,16 +59,22 @@ def _error(message: str) -> None:
     print(f"Erreur : {message}", file=sys.stderr)
 
 
-def smoke(dossier: Path, screenshot: Path, out=print) -> int:
-    """Open the real window offscreen, load the dossier, wait for the results,
-    save a screenshot, exit 0; non-zero with a French message on any failure."""
+def use_check_run_home() -> None:
+    """A check run, not a visit: never touch the counselor's autosave, activity counts
+    or installed rules. Once per run: the launcher may have set it for the engine."""
     import os
     import tempfile
 
+    if os.environ.get(CHECK_RUN_HOME) != os.environ.get("AIDANT_DESK_HOME"):
+        os.environ["AIDANT_DESK_HOME"] = os.environ[CHECK_RUN_HOME] = tempfile.mkdtemp(prefix="aidant-desk-smoke-")
+
+
+def smoke(dossier: Path, screenshot: Path, out=print) -> int:
+    """Open the real window offscreen, load the dossier, wait for the results,
+    save a screenshot, exit 0; non-zero with a French message on any failure."""
     from ..desk import Dossier, InvalidData
 
-    # A check run, not a visit: never touch the counselor's autosave or activity counts.
-    os.environ["AIDANT_DESK_HOME"] = tempfile.mkdtemp(prefix="aidant-desk-smoke-")
+    use_check_run_home()
     try:
         loaded = Dossier.load(dossier)
     except InvalidData as error:
@@ -70,6 +88,8 @@ def smoke(dossier: Path, screenshot: Path, out=print) -> int:
     deadline = time.monotonic() + SMOKE_TIMEOUT_S
     failure = []
     engine.failed.connect(failure.append)
+    ready = []
+    engine.ready.connect(lambda _: ready.append(since_launch()))
     try:
         while window.results.result is None and not failure and time.monotonic() < deadline:
             app.processEvents()
@@ -77,6 +97,7 @@ def smoke(dossier: Path, screenshot: Path, out=print) -> int:
         if failure or window.results.result is None:
             _error(failure[0] if failure else f"pas de résultat après {SMOKE_TIMEOUT_S} s")
             return 1
+        computed = since_launch()
         app.processEvents()
         if not window.grab().save(str(screenshot)):
             _error(f"impossible d'écrire la capture {screenshot}")
@@ -84,6 +105,7 @@ def smoke(dossier: Path, screenshot: Path, out=print) -> int:
         result = window.results.result
         out(f"Capture enregistrée : {screenshot} — {len(result.eligible)} aide(s) éligible(s), "
             f"{len(result.to_check)} à vérifier, openfisca-france {result.openfisca_france_version}")
+        out(f"Démarrage : moteur prêt {ready[0]:.2f} s après le lancement, premiers résultats à {computed:.2f} s")
         return 0
     finally:
         engine.stop()

@@ -3,12 +3,12 @@ on the runner's "engine" lane, so the pipe is used by one thread, the window nev
 waits, and only the newest request of each kind gets its reply shown."""
 from __future__ import annotations
 
-import multiprocessing
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, Signal
 
-from ..desk import EngineAnswer, EngineReady, EngineRefusal, EngineRequest, EngineStop, serve_engine
+from ..desk import EngineAnswer, EngineReady, EngineRefusal, EngineRequest, EngineStop
+from .. import engine_process
 from .runner import Operation, Runner, WorkError
 
 LANE = "engine"
@@ -30,10 +30,8 @@ class EngineClient(QObject):
     def __init__(self, rules_dir: str | None = None, runner: Runner | None = None, parent=None):
         super().__init__(parent)
         self.runner = runner or Runner(self)
-        context = multiprocessing.get_context("spawn")  # no fork of a Qt process
-        self._conn, child = context.Pipe()
-        self._process = context.Process(target=serve_engine, args=(child, rules_dir), daemon=True,
-                                        name="aidant-desk-moteur")
+        self.rules_dir = rules_dir
+        self._process = self._conn = None  # started by start()
         self.is_ready = False
         self.version = ""
         self._busy = False
@@ -41,7 +39,7 @@ class EngineClient(QObject):
         self.runner.progress.connect(lambda _: self._busy_now(self.runner.busy(LANE)))
 
     def start(self) -> None:
-        self._process.start()
+        self._process, self._conn = engine_process.take(self.rules_dir)
         Operation(self._receive, LANE).success(self._on_ready).failure(self._died).run(self.runner)
 
     def submit(self, request: EngineRequest, on_reply: Callable[[Any], None], on_refusal: Callable[[str], None],
@@ -97,7 +95,7 @@ class EngineClient(QObject):
 
     def stop(self) -> None:
         self._ended = True
-        if self._process.is_alive():
+        if self._process is not None and self._process.is_alive():
             try:
                 self._conn.send(EngineStop())
             except (BrokenPipeError, OSError):
@@ -105,3 +103,4 @@ class EngineClient(QObject):
             self._process.join(timeout=2)
             if self._process.is_alive():
                 self._process.terminate()
+

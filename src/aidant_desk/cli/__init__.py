@@ -49,6 +49,8 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--sample", type=int, default=5, help="dossiers calculés un par un pour extrapoler (5)")
     bench.add_argument("--recheck", type=int, metavar="N",
                        help="mesure plutôt la revérification de N dossiers gardés (cible : 10 000 en moins de 60 s)")
+    bench.add_argument("--cold", action="store_true",
+                       help="mesure seulement le démarrage à froid, avant et après le cache (cible : moteur prêt en moins de 2 s)")
     return parser
 
 
@@ -66,8 +68,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command in SUBCOMMANDS:
             return SUBCOMMANDS[args.command].run(args)
         if args.command == "bench":
-            from ..bench import run_benchmark, run_recheck_benchmark
+            from ..bench import run_benchmark, run_cold_start_benchmark, run_recheck_benchmark
 
+            if args.cold:
+                return run_cold_start_benchmark()
             if args.recheck:
                 return run_recheck_benchmark(args.recheck)
             return run_benchmark(batch_size=args.batch, sample=args.sample)

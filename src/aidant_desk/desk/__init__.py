@@ -19,7 +19,7 @@ from ..engine.scenarios import Comparison, EarningsLadder
 from ..engine.service import Answer as EngineAnswer
 from ..engine.service import Compare, Explain, Ladder, Ready as EngineReady, Refusal as EngineRefusal
 from ..engine.service import Request as EngineRequest
-from ..engine.service import Simulate, Stop as EngineStop, serve as serve_engine
+from ..engine.service import Simulate, Stop as EngineStop
 from ..formatting import clock, euros, french_date, long_date, number, when
 from ..handout import HandoutOptions, select_aids
 from ..labels import (ACTIVITIES, AMOUNT_BASES, COUPLE, HOUSING_STATUS, NOTICE_INCOMES, RESOURCE_TYPES, ROLES,
@@ -42,7 +42,7 @@ __all__ = [
     "Consent", "KeptDossier", "OpenedDossier", "MOST_RETENTION_MONTHS", "matching", "AidChanged", "DossierChanged", "RecheckReport", "state_text",
     "OPENFISCA_FRANCE_VERSION",
     # the engine process and its typed messages
-    "serve_engine", "EngineRequest", "Simulate", "Compare", "Explain", "Ladder", "EngineStop", "EngineReady", "EngineAnswer",
+    "EngineRequest", "Simulate", "Compare", "Explain", "Ladder", "EngineStop", "EngineReady", "EngineAnswer",
     "EngineRefusal",
     # dossiers, months and the catalogue
     "Dossier", "Person", "InvalidData", "FORMAT_VERSION", "GROSS_TYPES", "HISTORY_MONTHS", "add_months", "window",

@@ -2,6 +2,7 @@
 vectorised simulation, for one dossier, several scenarios or a batch."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.metadata import version
@@ -32,17 +33,20 @@ ESTIMATE_NOTE = ("Revenu fiscal de référence N-2 inconnu : estimé à {income}
 # The first month simulated: openfisca-france's parameters and the history the engine
 # feeds (N-3 incomes, 13 months back) are complete from there.
 FIRST_MONTH = "2015-01"
+PLAIN_SWITCH = "AIDANT_DESK_OPENFISCA_PLAIN"
 
 
 @lru_cache(maxsize=1)
 def tax_benefit_system():
-    """Built once per process: it costs seconds."""
-    from openfisca_france import FranceTaxBenefitSystem
-
+    """Built once per process, its parameters from the cache on disk (system_cache), its
+    legislation read lazily. AIDANT_DESK_OPENFISCA_PLAIN=1 builds and reads it as
+    openfisca-france does (the benchmark's before; a check when a result is doubted)."""
     from .openfisca_patches import apply_speed_patches
+    from .system_cache import build
 
-    tbs = FranceTaxBenefitSystem()
-    apply_speed_patches(tbs)
+    plain = os.environ.get(PLAIN_SWITCH) == "1"
+    tbs = build(use_cache=not plain)
+    apply_speed_patches(tbs, lazy_legislation=not plain)
     return tbs
 
 
