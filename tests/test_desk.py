@@ -96,3 +96,34 @@ def test_engine_messages_are_typed_and_refusals_are_french(engine):
     assert isinstance(reply, Answer) and reply.value.aid("rsa").eligible
     refused = answer(engine, Simulate(dossier.with_month("2014-06")))
     assert isinstance(refused, Refusal) and "janvier 2015" in refused.message
+
+
+def test_the_engine_process_warms_up_while_nobody_asks_and_then_answers_as_before(engine, monkeypatch, caplog):
+    """serve() computes an example when no dossier comes at once; a warm-up that fails
+    (its example missing) only logs, and the dossier asked next is computed as ever."""
+    import logging
+    import threading
+    from multiprocessing import Pipe
+
+    from aidant_desk.engine import service
+
+    warmed = []
+    monkeypatch.setattr(service, "WARM_UP_AFTER_S", 0.01)
+    monkeypatch.setattr(service, "WARM_UP_EXAMPLE", "absent.json")
+    monkeypatch.setattr("aidant_desk.engine.core.Engine", lambda catalogue=None: engine)
+    real_warm_up = service.warm_up
+    monkeypatch.setattr(service, "warm_up", lambda e: warmed.append(real_warm_up(e)))
+    ours, theirs = Pipe()
+    worker = threading.Thread(target=service.serve, args=(theirs,), daemon=True)
+    with caplog.at_level(logging.ERROR):
+        worker.start()
+        assert isinstance(ours.recv(), service.Ready)
+        worker.join(timeout=1)  # nothing asked meanwhile: the warm-up runs
+        dossier = example("couple_trois_enfants").with_month(MONTH)
+        ours.send(Simulate(dossier))
+        reply = ours.recv()
+        ours.send(service.Stop())
+        worker.join(timeout=10)
+    assert warmed == [None]
+    assert "Préchauffage du moteur impossible" in caplog.text
+    assert isinstance(reply, Answer) and reply.value == engine.simulate(dossier)

@@ -5,11 +5,14 @@ sends one more, the handout's PDF); the worker answers each with an Answer or a 
 drops replies a newer request made stale, so the worker stays a plain serial loop."""
 from __future__ import annotations
 
+import logging
 import traceback
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..dossier import Dossier, InvalidData
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,22 @@ def answer(engine, request: Request) -> Answer | Refusal:
         return Refusal(COMPUTATION_FAILED)
 
 
+WARM_UP_EXAMPLE = "parent_isole_deux_enfants.json"
+WARM_UP_AFTER_S = 0.5  # a dossier opened with the app (--open, a resumed one) is asked for sooner
+
+
+def warm_up(engine) -> None:
+    """One example computed at this month while nobody waits: openfisca then reads its
+    data files and this month's legislation now (about 3 s), not on the first dossier."""
+    from .. import package_data
+    from ..dossier import current_month
+
+    try:
+        engine.simulate(Dossier.load(package_data.examples_dir() / WARM_UP_EXAMPLE).with_month(current_month()))
+    except Exception:  # a warm-up that fails costs the first dossier its seconds, nothing else
+        log.exception("Préchauffage du moteur impossible")
+
+
 def serve(conn, rules_dir: str | None = None) -> None:
     """Child-process entry point: load the engine once, then answer requests in turn."""
     from ..catalogue import load_catalogue
@@ -111,5 +130,7 @@ def serve(conn, rules_dir: str | None = None) -> None:
         conn.send(Refusal(f"Le catalogue des aides est invalide.\n{error.describe()}"))
         return
     conn.send(Ready(OPENFISCA_FRANCE_VERSION))
+    if not conn.poll(WARM_UP_AFTER_S):  # no dossier at once: the counselor is typing one
+        warm_up(engine)
     while not isinstance(request := conn.recv(), Stop):
         conn.send(answer(engine, request))
