@@ -97,6 +97,17 @@ def test_wrong_field_names_file_and_field(rules_copy, change, where, words):
     assert any(p.startswith(where) and words in p for p in found), found
 
 
+def test_every_missing_field_is_named(rules_copy):
+    def drop(data):
+        for field in ("documents", "legal_source", "last_verified"):
+            data.pop(field)
+
+    edit_yaml(rules_copy / "aids" / "ppa.yaml", drop)
+    found = problems_in(rules_copy)
+    for field in ("documents", "legal_source", "last_verified"):
+        assert any(p.startswith(f"ppa.yaml › {field}") and "champ obligatoire manquant" in p for p in found), found
+
+
 def test_unknown_question_in_a_life_event(rules_copy):
     edit_yaml(rules_copy / "life_events" / "demenagement.yaml", lambda d: d["questions"].append("housing.garden"))
     found = problems_in(rules_copy)

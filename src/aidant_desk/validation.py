@@ -5,6 +5,7 @@ messages, so they say which field is wrong and what is expected, never a traceba
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -81,7 +82,9 @@ def _message(error) -> tuple[list[Any], str]:
     path = list(error.absolute_path)
     kind, arg, value = error.validator, error.validator_value, error.instance
     if kind == "required":
-        missing = next((name for name in arg if name not in value), arg[0])
+        # One error per missing field; jsonschema names it in its message only.
+        named = re.match(r"^'(.+)' is a required property$", error.message)
+        missing = named.group(1) if named else next((name for name in arg if name not in value), arg[0])
         return path + [missing], "champ obligatoire manquant"
     if kind == "additionalProperties":
         allowed = set(error.schema.get("properties", {}))

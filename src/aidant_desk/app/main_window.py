@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from ..desk import (Catalogue, Compare, Consent, Desk, Dossier, Explain, InvalidData, Ladder, RecheckReport, Simulate,
                     StoreError, current_month, is_month, month_label, visit_summary)
 from .agenda_panel import AgendaPanel
+from .catalogue_editor import open_catalogue_editor
 from .chart import EarningsView
 from .comparison import ComparisonView
 from .engine_client import EngineClient
@@ -211,6 +212,7 @@ class MainWindow(QMainWindow):
         rules = QAction("Mettre à jour les règles…", self)
         rules.triggered.connect(lambda: update_rules(self))
         menu.addAction(rules)
+        menu.addAction("Catalogue des aides locales…", lambda: open_catalogue_editor(self))
         publisher = QAction("Accepter un éditeur de règles…", self)
         publisher.triggered.connect(lambda: trust_publisher(self))
         menu.addAction(publisher)

@@ -14,7 +14,7 @@ from ..dossier import (FORMAT_VERSION, GROSS_TYPES, HISTORY_MONTHS, Dossier, Inv
 from ..dossier.migration import upgrade
 from ..engine.explain import DETAIL, EXPLAINED, RESULT, Explanation, explanation_rows, explanation_text
 from ..engine.core import OPENFISCA_FRANCE_VERSION
-from ..engine.results import STATUS_LABELS, SimulationResult
+from ..engine.results import STATUS_LABELS, AidResult, SimulationResult
 from ..engine.scenarios import Comparison, EarningsLadder
 from ..engine.service import Answer as EngineAnswer
 from ..engine.service import Compare, Explain, Ladder, Ready as EngineReady, Refusal as EngineRefusal
@@ -52,7 +52,7 @@ __all__ = [
     "ACTIVITIES", "AMOUNT_BASES", "COUPLE", "HOUSING_STATUS", "NOTICE_INCOMES", "RESOURCE_TYPES", "ROLES",
     "SCHOOL_LEVELS", "SELF_EMPLOYMENT_KINDS", "clock", "euros", "french_date", "long_date", "number", "when",
     # results and the handout
-    "SimulationResult", "STATUS_LABELS", "EXPLAINED", "Explanation", "explanation_rows", "explanation_text", "DETAIL", "RESULT", "Comparison", "EarningsLadder", "amount_text", "results_table",
+    "SimulationResult", "AidResult", "STATUS_LABELS", "EXPLAINED", "Explanation", "explanation_rows", "explanation_text", "DETAIL", "RESULT", "Comparison", "EarningsLadder", "amount_text", "results_table",
     "HandoutOptions", "select_aids", "SiteSettings",
     # the agenda, the store and sync
     "PARIS", "PARTNERS", "Agenda", "AgendaError", "AgendaSettings", "Appointment", "export_ics", "paris_time",

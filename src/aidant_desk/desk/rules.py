@@ -17,8 +17,8 @@ from ..store import get_setting, set_setting
 TRUSTED_KEYS = "trusted_rules_keys"  # setting: the publishers' public keys, a JSON list
 
 __all__ = ["PackRefused", "active_rules", "build_pack", "check_rules", "export_rules", "generate_keys",
-           "install_pack", "key_fingerprint", "public_key", "rollback_pack", "rules_dir", "trust", "trust_key",
-           "trusted_keys"]
+           "install_pack", "key_fingerprint", "load_catalogue", "public_key", "rollback_pack", "rules_dir",
+           "rules_version", "trust", "trust_key", "trusted_keys"]
 
 
 def check_rules(rules: Path | None = None) -> Catalogue:

@@ -46,7 +46,7 @@ class LazyNodeAtInstant(ParameterNodeAtInstant):
     """openfisca-core's node at a date, its children built on first read. A child that
     has no value at that date is absent, as in openfisca-core (ParameterNotFoundError)."""
 
-    def __init__(self, name, node, instant_str) -> None:  # noqa: super().__init__ builds every child
+    def __init__(self, name, node, instant_str) -> None:  # not super().__init__: it builds every child
         self._name, self._instant_str, self._node = name, instant_str, node
 
     def _child(self, key):
