@@ -305,3 +305,20 @@ def test_notes_labels_and_papers_are_encrypted_at_rest_and_read_back(agenda, dat
     # A row an earlier version wrote in clear still reads.
     agenda.db.execute("UPDATE appointments SET note = ? WHERE id = ?", ["Sonnez deux fois", booked.id])
     assert agenda.get(booked.id).note == "Sonnez deux fois"
+
+
+def test_texts_an_earlier_version_kept_in_clear_are_encrypted_when_the_agenda_opens(agenda, database):
+    booked = agenda.book_desk(at(TUESDAY, 10), "Julie", note="x", label="y")
+    # As a release before encryption at rest wrote them:
+    agenda.db.execute("UPDATE appointments SET note = ?, label = ?, what_to_bring = ? WHERE id = ?",
+                      ["Mme Jeanne DUPONT née 12/03/1961", "Dupont-Quesnel", "", booked.id])
+    agenda.db.conn.commit()
+    reopened = Agenda(agenda.db, SETTINGS, SITE, now=lambda: NOW)
+    raw = next(agenda.db.query("SELECT note, label, what_to_bring FROM appointments WHERE id = ?", [booked.id]))
+    assert raw["note"].startswith("gAAAAA") and raw["label"].startswith("gAAAAA")
+    assert raw["what_to_bring"] == ""  # nothing to hide stays empty
+    again = reopened.get(booked.id)
+    assert (again.note, again.label) == ("Mme Jeanne DUPONT née 12/03/1961", "Dupont-Quesnel")
+    agenda.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    for path in database.parent.glob("desk.db*"):
+        assert b"DUPONT" not in path.read_bytes(), path.name

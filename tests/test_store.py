@@ -76,6 +76,35 @@ def test_migration_backs_up_the_file_first(tmp_path):
     assert copy.execute("SELECT name FROM sqlite_master WHERE name = 'outbox'").fetchall() == []
 
 
+def test_migration_backups_are_pruned_to_the_last_few(tmp_path, monkeypatch):
+    import os
+
+    path = tmp_path / "desk.db"
+    _database_at_version_1(path)
+    older = []
+    for i in range(5):  # left by five earlier updates, the oldest first
+        old = tmp_path / f"desk.db.backup-v0-2025010{i + 1}T090000"
+        old.write_bytes(b"ancienne copie")
+        os.utime(old, (1_700_000_000 + i, 1_700_000_000 + i))
+        older.append(old)
+    aside = tmp_path / "desk.db.corrupt-20250101T090000"
+    aside.write_bytes(b"mise de cote")
+    opened = open_database(path)
+    assert len(opened.backups) == 3
+    kept = sorted(tmp_path.glob("desk.db.backup-v*"))
+    assert kept == sorted(opened.backups)  # this run's three: the five older ones removed
+    assert not any(old.exists() for old in older)
+    assert aside.exists()  # a file set aside is never a backup to prune
+    opened.db.close()
+    by_age = sorted(kept, key=lambda p: p.stat().st_mtime_ns)
+
+    # A later update makes one copy: it and the two latest before it are kept.
+    monkeypatch.setattr(database, "MIGRATIONS", [*MIGRATIONS, lambda db: db.execute("CREATE TABLE later (id INTEGER)")])
+    newest = open_database(path).backups
+    assert len(newest) == 1
+    assert sorted(tmp_path.glob("desk.db.backup-v*")) == sorted([*newest, *by_age[1:]])
+
+
 def test_an_appended_migration_runs_once_after_a_backup(tmp_path, monkeypatch):
     path = tmp_path / "desk.db"
     open_database(path).db.close()

@@ -12,13 +12,14 @@ from sqlite_utils import Database
 from ..formatting import WEEKDAYS, clock, long_date, when
 from ..site import SiteSettings
 from ..store import write_transaction
-from ..store.encryption import database_cipher
+from ..store.encryption import FERNET_PREFIX, database_cipher
 from .model import BOOKED, CANCELLED, DESK, PARIS, PARTNER, AgendaError, Appointment, Slot, paris_time
 from .settings import AgendaSettings
 from .slots import desk_slots, within_opening
 
 MAX_MINUTES = 8 * 60
 _UTC_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+SEALED = ("what_to_bring", "note", "label")  # may name the person: encrypted at rest
 
 
 class Agenda:
@@ -37,6 +38,19 @@ class Agenda:
         self._on_booked = on_booked
         # The person's name or situation may be in a note or a label: encrypted at rest.
         self._cipher = database_cipher(db)
+        self._seal_clear_rows()
+
+    def _seal_clear_rows(self) -> None:
+        """Texts an earlier version kept in clear are encrypted when the agenda first opens."""
+        clear = " OR ".join(f"({k} != '' AND {k} NOT LIKE '{FERNET_PREFIX}%')" for k in SEALED)
+        rows = list(self.db.query(f"SELECT id, {', '.join(SEALED)} FROM appointments WHERE {clear}"))
+        if not rows:
+            return
+        with write_transaction(self.db):
+            self.db.conn.executemany(
+                f"UPDATE appointments SET {', '.join(f'{k} = ?' for k in SEALED)} WHERE id = ?",
+                [[*(self._cipher.seal_text(self._cipher.open_text(row[k])) for k in SEALED), row["id"]]
+                 for row in rows])
 
     # --- reading ---------------------------------------------------------------
     def get(self, appointment_id: int) -> Appointment:
@@ -132,7 +146,7 @@ class Agenda:
     def _appointment(self, row: dict) -> Appointment:
         start = datetime.strptime(row["start_utc"], _UTC_FORMAT).replace(tzinfo=timezone.utc)
         end = datetime.strptime(row["end_utc"], _UTC_FORMAT).replace(tzinfo=timezone.utc)
-        what_to_bring, note, label = (self._cipher.open_text(row[k]) for k in ("what_to_bring", "note", "label"))
+        what_to_bring, note, label = (self._cipher.open_text(row[k]) for k in SEALED)
         return Appointment(
             id=row["id"], uid=row["uid"], kind=row["kind"], start=start.astimezone(PARIS),
             duration=int((end - start).total_seconds() // 60), place=row["place"], with_whom=row["with_whom"],

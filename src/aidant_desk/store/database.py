@@ -113,6 +113,9 @@ def _refuse_newer(db: Database, path: Path) -> None:
             f"cette version connaît le schéma {known}). Mettez Aidant Desk à jour ; le fichier n'a pas été modifié.")
 
 
+KEPT_BACKUPS = 3
+
+
 def _migrate(db: Database, path: Path) -> list[Path]:
     """Run the pending MIGRATIONS, each in its own transaction; return the backups made."""
     current, target = schema_version(db), len(MIGRATIONS)
@@ -134,7 +137,17 @@ def _migrate(db: Database, path: Path) -> list[Path]:
             raise StoreError(
                 f"La mise à jour de la base {path} (étape {version + 1}, {step.__name__}) a échoué : {error}. "
                 f"La base est restée au schéma {version}{kept}.") from error
+    _prune_backups(path, backups)
     return backups
+
+
+def _prune_backups(path: Path, made: list[Path]) -> None:
+    """Keep the KEPT_BACKUPS latest migration backups, and every one this run made: each
+    is a whole copy of the desk's file, and the oldest serve no one after a few updates."""
+    backups = sorted(path.parent.glob(f"{path.name}.backup-v*"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    for old in backups[max(KEPT_BACKUPS, len(made)):]:
+        if old not in made:
+            old.unlink(missing_ok=True)
 
 
 @contextmanager
