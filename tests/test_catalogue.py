@@ -176,3 +176,26 @@ def test_an_organisms_first_steps_are_each_said_once(catalogue):
     assert first_steps([ppa, asf]) == ["Faire la demande en ligne sur caf.fr."]
     assert first_steps([ppa, css, af]) == ["Faire la demande en ligne sur caf.fr.",
                                            "Faire la demande sur ameli.fr ou envoyer le formulaire à la CPAM."]
+
+
+@pytest.mark.parametrize("content", ["", "# l'aide sera décrite plus tard\n"])
+def test_an_emptied_aid_file_is_an_error_naming_it(rules_copy, content, capsys):
+    from aidant_desk.cli import main
+
+    (rules_copy / "aids" / "ppa.yaml").write_text(content, encoding="utf-8")
+    assert any(p.startswith("ppa.yaml") and "fichier vide" in p for p in problems_in(rules_copy))
+    assert main(["rules", "check", "--rules", str(rules_copy)]) == 2
+    err = capsys.readouterr().err
+    assert "ppa.yaml" in err and "fichier vide" in err and "Catalogue valide" not in err
+
+
+def test_a_broken_schema_is_named_in_french(rules_copy, capsys):
+    from aidant_desk.cli import main
+
+    schema = rules_copy / "schemas" / "aid.schema.json"
+    schema.write_text(schema.read_text(encoding="utf-8")[:200], encoding="utf-8")  # cut mid-file
+    found = problems_in(rules_copy)
+    assert found and found[0].startswith("schemas/aid.schema.json") and "schéma mal formé (ligne" in found[0]
+    assert main(["rules", "check", "--rules", str(rules_copy)]) == 2
+    err = capsys.readouterr().err
+    assert "aid.schema.json" in err and "Traceback" not in err

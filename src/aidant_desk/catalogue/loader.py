@@ -35,7 +35,19 @@ def rules_dir() -> Path:
 
 
 def load_schema(rules: Path, kind: str) -> dict:
-    return json.loads((rules / "schemas" / f"{kind}.schema.json").read_text(encoding="utf-8"))
+    path = rules / "schemas" / f"{kind}.schema.json"
+    try:
+        schema = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        where = f"schemas/{path.name}"
+        raise InvalidData([Problem(where, f"schéma mal formé (ligne {exc.lineno}, colonne {exc.colno}) : "
+                                          "les règles ne peuvent pas être vérifiées")], str(rules)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidData([Problem(f"schemas/{path.name}", f"schéma illisible ({exc.__class__.__name__}) : "
+                                   "les règles ne peuvent pas être vérifiées")], str(rules)) from None
+    if not isinstance(schema, dict):
+        raise InvalidData([Problem(f"schemas/{path.name}", "schéma mal formé (il faut un objet JSON)")], str(rules))
+    return schema
 
 
 # libyaml's parser when PyYAML has it (the wheels do): the catalogue reads 5× faster.
@@ -44,7 +56,10 @@ _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 def _read_yaml(path: Path, problems: list[Problem]):
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
+        if data is None:  # empty, or comments only: an aid or a list that silently vanished
+            problems.append(Problem(path.name, "fichier vide (ou seulement des commentaires)"))
+        return data
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (ligne {mark.line + 1}, colonne {mark.column + 1})" if mark else ""
