@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import errno
 import json
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -14,6 +15,13 @@ from .common import EXIT_FILE, EXIT_INVALID, month_option
 OS_ERRORS = {
     errno.ENOENT: "dossier introuvable", errno.EACCES: "accès refusé", errno.EPERM: "accès refusé",
     errno.ENOSPC: "disque plein", errno.EROFS: "support en lecture seule", errno.EISDIR: "c'est un dossier",
+}
+
+
+# SQLite's own codes: a transaction it refuses is rolled back whole.
+SQLITE_ERRORS = {
+    sqlite3.SQLITE_FULL: "disque plein", sqlite3.SQLITE_READONLY: "support en lecture seule",
+    sqlite3.SQLITE_IOERR: "erreur d'écriture du disque", sqlite3.SQLITE_CORRUPT: "base endommagée",
 }
 
 
@@ -83,6 +91,12 @@ def main(argv: list[str] | None = None) -> int:
     except InvalidData as error:
         print(f"Erreur : {error.describe()}", file=sys.stderr)
         return EXIT_INVALID
+    except sqlite3.DatabaseError as error:  # the desk's database on a full, read-only or failing disk
+        reason = SQLITE_ERRORS.get(getattr(error, "sqlite_errorcode", None) or 0, "erreur de la base de données")
+        print(f"Erreur : la base de données du poste ne peut pas être écrite ({reason}). Ce qui était déjà "
+              "enregistré est intact ; libérez de la place ou choisissez un autre emplacement, puis recommencez.",
+              file=sys.stderr)
+        return EXIT_FILE
     except OSError as error:  # an unwritable output path, a full disk...
         where = f" {error.filename}" if error.filename else ""
         reason = OS_ERRORS.get(error.errno, "erreur du système")
