@@ -22,7 +22,7 @@ def small_disk(tmp_path):
     if done.returncode:
         pytest.skip(f"pas de tmpfs ici (mount : {done.stderr.decode().strip()})")
     yield mount
-    subprocess.run(["umount", str(mount)], check=False)
+    subprocess.run(["umount", "--lazy", str(mount)], check=False)  # detached even if a file is still open
 
 
 def _fill(folder) -> None:
@@ -72,3 +72,21 @@ def test_a_full_disk_before_the_file_is_opened_is_said_too(small_disk, capsys):
     assert code == 3 and "espace disque" in err and "Traceback" not in err
     os.remove(small_disk / "remplissage")
     assert _counted(path) == 1
+
+
+def test_the_app_says_the_same_in_french_when_its_background_work_meets_a_full_disk(small_disk):
+    import sqlite3
+
+    from aidant_desk.app.runner import french_message
+
+    path = small_disk / "desk.db"
+    app = open_database(path).db
+    _fill(small_disk)
+    with pytest.raises(sqlite3.OperationalError) as caught:  # what the sync lane meets
+        for _ in range(50):
+            record_simulation(app, eligible_aids=["rsa"], new_rights=True, life_events=[], at=W48)
+    message = french_message(caught.value)
+    assert message.startswith("La base de données du poste ne peut pas être écrite (disque plein)")
+    assert "full" not in message
+    os.remove(small_disk / "remplissage")
+    app.close()

@@ -20,7 +20,7 @@ from typing import Any, Callable
 import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
-from ..desk import InvalidData, StoreError
+from ..desk import InvalidData, StoreError, sqlite_problem
 
 UNEXPECTED = "Une opération a échoué de façon inattendue ; rien de ce qui a été saisi n'est perdu."
 
@@ -41,7 +41,8 @@ def french_message(error: BaseException) -> str:
         where = f" {error.filename}" if error.filename else ""
         return f"Lecture ou écriture impossible{where} : {error.strerror or error}."
     if isinstance(error, sqlite3.Error):
-        return f"La base de données du poste a refusé l'opération ({error})."
+        problem = sqlite_problem(error)
+        return problem[0].upper() + problem[1:] + "."
     return UNEXPECTED
 
 

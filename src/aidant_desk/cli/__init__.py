@@ -8,20 +8,13 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from ..desk import EXPLAINED, InvalidData
+from ..desk import EXPLAINED, InvalidData, sqlite_problem
 from . import agenda as agenda_cli, dossiers as dossiers_cli, handout as handout_cli, rules as rules_cli, sync as sync_cli
 from .common import EXIT_FILE, EXIT_INVALID, month_option
 
 OS_ERRORS = {
     errno.ENOENT: "dossier introuvable", errno.EACCES: "accès refusé", errno.EPERM: "accès refusé",
     errno.ENOSPC: "disque plein", errno.EROFS: "support en lecture seule", errno.EISDIR: "c'est un dossier",
-}
-
-
-# SQLite's own codes: a transaction it refuses is rolled back whole.
-SQLITE_ERRORS = {
-    sqlite3.SQLITE_FULL: "disque plein", sqlite3.SQLITE_READONLY: "support en lecture seule",
-    sqlite3.SQLITE_IOERR: "erreur d'écriture du disque", sqlite3.SQLITE_CORRUPT: "base endommagée",
 }
 
 
@@ -92,10 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Erreur : {error.describe()}", file=sys.stderr)
         return EXIT_INVALID
     except sqlite3.DatabaseError as error:  # the desk's database on a full, read-only or failing disk
-        reason = SQLITE_ERRORS.get(getattr(error, "sqlite_errorcode", None) or 0, "erreur de la base de données")
-        print(f"Erreur : la base de données du poste ne peut pas être écrite ({reason}). Ce qui était déjà "
-              "enregistré est intact ; libérez de la place ou choisissez un autre emplacement, puis recommencez.",
-              file=sys.stderr)
+        print(f"Erreur : {sqlite_problem(error)}.", file=sys.stderr)
         return EXIT_FILE
     except OSError as error:  # an unwritable output path, a full disk...
         where = f" {error.filename}" if error.filename else ""

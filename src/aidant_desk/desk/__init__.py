@@ -26,7 +26,7 @@ from ..labels import (ACTIVITIES, AMOUNT_BASES, COUPLE, HOUSING_STATUS, NOTICE_I
                       SCHOOL_LEVELS, SELF_EMPLOYMENT_KINDS)
 from ..report import amount_text, results_table
 from ..site import SiteSettings
-from ..store import StoreError, default_path as default_store_path
+from ..store import StoreError, default_path as default_store_path, sqlite_problem
 from ..sync import NotConfigured, SyncReport
 from .delivery import BuildHandout, Handout
 from .desk import Desk
@@ -56,5 +56,5 @@ __all__ = [
     "HandoutOptions", "select_aids", "SiteSettings",
     # the agenda, the store and sync
     "PARIS", "PARTNERS", "Agenda", "AgendaError", "AgendaSettings", "Appointment", "export_ics", "paris_time",
-    "summary", "StoreError", "default_store_path", "NotConfigured", "SyncReport",
+    "summary", "StoreError", "sqlite_problem", "default_store_path", "NotConfigured", "SyncReport",
 ]

@@ -36,6 +36,21 @@ class StoreError(RuntimeError):
     """The database cannot be used as it is; the message is French and the file is untouched."""
 
 
+# SQLite's own codes: a transaction it refuses is rolled back whole.
+_SQLITE_REASONS = {
+    sqlite3.SQLITE_FULL: "disque plein", sqlite3.SQLITE_READONLY: "support en lecture seule",
+    sqlite3.SQLITE_IOERR: "erreur d'écriture du disque", sqlite3.SQLITE_CORRUPT: "base endommagée",
+    sqlite3.SQLITE_BUSY: "base occupée par un autre programme",
+}
+
+
+def sqlite_problem(error: sqlite3.Error) -> str:
+    """What a person reads when SQLite refuses a write: nothing written was half done."""
+    reason = _SQLITE_REASONS.get(getattr(error, "sqlite_errorcode", None) or 0, "erreur de la base de données")
+    return (f"la base de données du poste ne peut pas être écrite ({reason}). Ce qui était déjà enregistré est "
+            "intact ; libérez de la place ou choisissez un autre emplacement, puis recommencez")
+
+
 @dataclass(frozen=True)
 class StoreNotice:
     """Something the counselor should be told about their data, in French."""
