@@ -20,7 +20,7 @@ MODULES = {
     "": "common", "formatting": "common", "validation": "common", "package_data": "common", "files": "common",
     "labels": "domain", "communes": "domain", "site": "domain",
     "report": "engine",
-    "paths": "store", "autosave": "store",
+    "paths": "store", "autosave": "store", "logs": "store",
     "bench": "desk", "engine_process": "desk",
     "launcher": "cli",
 }

@@ -33,7 +33,9 @@ def take(rules_dir: str | None = None):
 def _serve(conn, rules_dir) -> None:
     # Imported in the child only: this module stays light for the launcher.
     from .engine.service import serve
+    from .logs import start_logging
 
+    start_logging("moteur")
     serve(conn, rules_dir)
 
 

@@ -72,9 +72,10 @@ def use_check_run_home() -> None:
 def smoke(dossier: Path, screenshot: Path, out=print) -> int:
     """Open the real window offscreen, load the dossier, wait for the results,
     save a screenshot, exit 0; non-zero with a French message on any failure."""
-    from ..desk import Dossier, InvalidData
+    from ..desk import Dossier, InvalidData, start_logging
 
     use_check_run_home()
+    start_logging()
     try:
         loaded = Dossier.load(dossier)
     except InvalidData as error:

@@ -8,7 +8,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from ..desk import EXPLAINED, InvalidData, sqlite_problem
+from ..desk import EXPLAINED, InvalidData, sqlite_problem, start_logging
 from . import agenda as agenda_cli, dossiers as dossiers_cli, handout as handout_cli, rules as rules_cli, sync as sync_cli
 from .common import EXIT_FILE, EXIT_INVALID, month_option
 
@@ -61,6 +61,8 @@ SUBCOMMANDS = {"rules": rules_cli, "sync": sync_cli, "handout": handout_cli, "ag
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if not args.smoke:  # a check run logs in its own home, once it has one
+        start_logging()
     try:
         if args.command == "simulate":
             return _simulate(args)

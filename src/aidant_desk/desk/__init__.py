@@ -26,6 +26,7 @@ from ..labels import (ACTIVITIES, AMOUNT_BASES, COUPLE, HOUSING_STATUS, NOTICE_I
                       SCHOOL_LEVELS, SELF_EMPLOYMENT_KINDS)
 from ..report import amount_text, results_table
 from ..site import SiteSettings
+from ..logs import start_logging
 from ..store import StoreError, default_path as default_store_path, sqlite_problem
 from ..sync import NotConfigured, SyncReport
 from .delivery import BuildHandout, Handout
@@ -56,5 +57,5 @@ __all__ = [
     "HandoutOptions", "select_aids", "SiteSettings",
     # the agenda, the store and sync
     "PARIS", "PARTNERS", "Agenda", "AgendaError", "AgendaSettings", "Appointment", "export_ics", "paris_time",
-    "summary", "StoreError", "sqlite_problem", "default_store_path", "NotConfigured", "SyncReport",
+    "summary", "StoreError", "sqlite_problem", "start_logging", "default_store_path", "NotConfigured", "SyncReport",
 ]

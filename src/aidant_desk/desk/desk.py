@@ -6,7 +6,9 @@ opens the store on first need; when it cannot, every use case that needs it says
 why, in French, at that moment (a simulation never needs it)."""
 from __future__ import annotations
 
+import logging
 import sqlite3
+import time
 from datetime import date, datetime
 from pathlib import Path
 from typing import Callable, Sequence
@@ -31,6 +33,8 @@ from .delivery import BuildHandout, Handout
 from .dossiers import DossierShelf, KeptDossier
 from .recheck import RecheckReport, recheck
 from .settings import DeskSettings, load_settings, load_site_settings, save_settings
+
+log = logging.getLogger(__name__)
 
 
 class Desk:
@@ -143,7 +147,11 @@ class Desk:
 
     def recheck(self, progress: Callable[[int, int], None] | None = None) -> RecheckReport:
         """Every kept dossier computed again under today's rules; what changed, for whom."""
-        return recheck(self.dossiers, self.engine, self.catalogue, progress=progress)
+        started = time.perf_counter()
+        report = recheck(self.dossiers, self.engine, self.catalogue, progress=progress)
+        log.info("Revérification : %d dossier(s) calculé(s), %d avec des aides changées, %d refusé(s), en %.1f s",
+                 report.checked, len(report.changed), len(report.refused), time.perf_counter() - started)
+        return report
 
     def next_appointments(self, kept: Sequence[KeptDossier]) -> dict[int, Appointment]:
         """Each kept dossier's next appointment still to come (booked, not cancelled), by
@@ -202,9 +210,13 @@ class Desk:
         """Send the waiting counts. Opens its own connection: callable from a background thread."""
         opened = _open(self.path)
         try:
-            return sync_now(opened.db, force=force, timeout=timeout)
+            report = sync_now(opened.db, force=force, timeout=timeout)
         finally:
             opened.db.close()
+        if not report.postponed:
+            log.info("Synchronisation : %d lot(s) envoyé(s), %d en attente%s", report.sent, report.waiting,
+                     f" ; {report.error}" if report.error else "")
+        return report
 
     def enrol(self, server_url: str | None = None, token: str | None = None) -> None:
         configure(self.db, server_url=server_url, token=token)

@@ -4,6 +4,7 @@ install a pack, roll it back."""
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -15,6 +16,8 @@ from ..dossier import InvalidData
 from ..store import get_setting, set_setting
 
 TRUSTED_KEYS = "trusted_rules_keys"  # setting: the publishers' public keys, a JSON list
+
+log = logging.getLogger(__name__)
 
 __all__ = ["PackRefused", "active_rules", "build_pack", "check_rules", "export_rules", "generate_keys",
            "install_pack", "key_fingerprint", "load_catalogue", "public_key", "rollback_pack", "rules_dir",
@@ -80,6 +83,7 @@ def install_pack(db: Database, pack_file: Path) -> Catalogue:
                               f"{error.describe()}") from None
 
     install(pack, check)
+    log.info("Paquet de règles %s installé", pack.version)
     return load_catalogue(rules_dir())
 
 

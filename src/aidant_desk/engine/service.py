@@ -121,8 +121,12 @@ def warm_up(engine) -> None:
 
 def serve(conn, rules_dir: str | None = None) -> None:
     """Child-process entry point: load the engine once, then answer requests in turn."""
+    import time
+
     from ..catalogue import load_catalogue
     from .core import OPENFISCA_FRANCE_VERSION, Engine
+
+    started = time.perf_counter()
 
     try:
         engine = Engine(load_catalogue(rules_dir) if rules_dir else None)
@@ -130,6 +134,8 @@ def serve(conn, rules_dir: str | None = None) -> None:
         conn.send(Refusal(f"Le catalogue des aides est invalide.\n{error.describe()}"))
         return
     conn.send(Ready(OPENFISCA_FRANCE_VERSION))
+    log.info("Moteur prêt en %.2f s (openfisca-france %s, règles %s)", time.perf_counter() - started,
+             OPENFISCA_FRANCE_VERSION, engine.catalogue.version or "intégrées")
     if not conn.poll(WARM_UP_AFTER_S):  # no dossier at once: the counselor is typing one
         warm_up(engine)
     while not isinstance(request := conn.recv(), Stop):
