@@ -209,7 +209,7 @@ def test_the_openapi_description(central, client):
     assert document["openapi"] == "3.1.0"
     assert set(document["paths"]) == {"/api/v1/batches", "/api/v1/figures", "/"}
     post_batches = document["paths"]["/api/v1/batches"]["post"]
-    assert set(post_batches["responses"]) == {"200", "201", "401", "413", "422"}
+    assert set(post_batches["responses"]) == {"200", "201", "401", "413", "422", "429"}
     assert post_batches["security"] == [{"deviceToken": []}]
     assert document["components"]["schemas"]["ActivityBatch"] == PAYLOAD_SCHEMA
     answer = post(client, central.enrol(), batch("f", simulations=1)).json()

@@ -1,6 +1,8 @@
 """The central endpoint as a Starlette application.
 
-Rules of the door for a batch: no or unknown token, 401; too big, 413; not JSON or
+Rules of the door for a batch: too many requests from the client's address, or then
+with the token, 429 with Retry-After (rate_limit.py) and nothing read or written; no,
+unknown, revoked or replaced token, 401; too big, 413; not JSON or
 not the schema, or not plausible (plausibility.py: a count no desk makes, a week that
 does not exist or has not begun, a key not in the catalogue), 422 and nothing written;
 a key already seen for the site, stored once and acknowledged again (200).
@@ -8,6 +10,7 @@ a key already seen for the site, stored once and acknowledged again (200).
 from __future__ import annotations
 
 import json
+import time
 from datetime import date
 from typing import Callable
 
@@ -21,20 +24,33 @@ from .dashboard import render_dashboard
 from .figures import programme_figures
 from .openapi import openapi_document
 from .plausibility import KnownKeys, plausibility_problems
+from .rate_limit import PER_ADDRESS_PER_MINUTE, PER_TOKEN_PER_MINUTE, RateLimiter
 from .schema import payload_problems
-from .storage import CentralStore
+from .storage import CentralStore, hash_token
 
 # A week's batch with every aid of a large catalogue is a few kilobytes.
 MAX_BODY_BYTES = 64 * 1024
 
 
 def create_app(store: CentralStore, known_keys: KnownKeys, max_body_bytes: int = MAX_BODY_BYTES,
-               today: Callable[[], date] = date.today) -> Starlette:
+               today: Callable[[], date] = date.today, per_token: int = PER_TOKEN_PER_MINUTE,
+               per_address: int = PER_ADDRESS_PER_MINUTE, clock: Callable[[], float] = time.monotonic) -> Starlette:
+    """per_token, per_address: requests a minute on the batch endpoint (0: no limit)."""
+    by_token, by_address = RateLimiter(per_token, clock), RateLimiter(per_address, clock)
+
     async def receive_batch(request: Request) -> JSONResponse:
+        # The address first, before the database is asked: guessing tokens is slowed too.
+        wait = by_address.take(request.client.host if request.client else "")
+        if wait is not None:
+            return _too_many(wait, "depuis cette adresse")
         token = _bearer_token(request)
         site = await run_in_threadpool(store.site_for_token, token) if token else None
         if site is None:
             return _error(401, "Jeton d'appareil absent ou invalide.", headers={"WWW-Authenticate": "Bearer"})
+        # Keyed by the hash: only valid tokens get a bucket, and no token is kept in clear.
+        wait = by_token.take(hash_token(token))
+        if wait is not None:
+            return _too_many(wait, "avec ce jeton d'appareil")
         body = await _read_at_most(request, max_body_bytes)
         if body is None:
             return _error(413, f"Lot trop gros : au plus {max_body_bytes} octets.")
@@ -86,6 +102,11 @@ async def _read_at_most(request: Request, limit: int) -> bytes | None:
         if len(body) > limit:
             return None
     return bytes(body)
+
+
+def _too_many(wait: int, where: str) -> JSONResponse:
+    return _error(429, f"Trop de requêtes {where} : réessayez dans {wait} s ; rien n'a été enregistré.",
+                  headers={"Retry-After": str(wait)})
 
 
 def _error(status: int, detail: str, problems: list[str] | None = None, headers: dict | None = None) -> JSONResponse:

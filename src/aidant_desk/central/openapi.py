@@ -58,6 +58,9 @@ def openapi_document() -> dict:
                     "401": {"description": "Jeton d'appareil absent ou invalide.", **_ERROR},
                     "413": {"description": "Lot trop gros.", **_ERROR},
                     "422": {"description": "Lot mal formé : rien n'est enregistré.", **_ERROR},
+                    "429": {"description": "Trop de lots pour ce jeton ou cette adresse : réessayer après "
+                                           "Retry-After secondes ; rien n'est enregistré.", **_ERROR,
+                            "headers": {"Retry-After": {"schema": {"type": "integer", "minimum": 1}}}},
                 },
             }},
             "/api/v1/figures": {"get": {

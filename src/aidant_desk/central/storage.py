@@ -8,6 +8,7 @@ ingest exactly-once even when several server processes share a PostgreSQL databa
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
 import re
 import secrets
@@ -36,6 +37,11 @@ class Site:
     id: int
     name: str
     departement: str
+    revoked_at: str | None = None  # set by `aidant-central site revoke`; cleared by `site rotate`
+
+
+class UnknownSite(ValueError):
+    """No site, or more than one, answers to what was given; the message is French."""
 
 
 def default_database() -> str:
@@ -74,17 +80,13 @@ class CentralStore:
 
     def add_site(self, name: str, departement: str) -> tuple[Site, str]:
         """Enrol a site; return it with its device token, which is stored only hashed."""
-        name = " ".join(name.split())
+        name = _normal_name(name)
         if not name or len(name) > 200:
             raise ValueError("Le nom du site doit faire entre 1 et 200 caractères.")
         departement = departement.strip().upper()
         if not DEPARTEMENT.match(departement):
             raise ValueError(f"Département « {departement} » inconnu : un code comme 13, 2A ou 974.")
-        # A token starting with « - » would read as an option in
-        # `aidant-desk sync --token …` (one urlsafe token in 64): draw again.
-        token = "-"
-        while token.startswith("-"):
-            token = secrets.token_urlsafe(32)
+        token = _new_token()
         with self._transaction() as cursor:
             cursor.execute(self._sql("INSERT INTO sites (name, departement, token_hash, created_at) "
                                      "VALUES (?, ?, ?, ?) RETURNING id"),
@@ -93,11 +95,65 @@ class CentralStore:
         return Site(site_id, name, departement), token
 
     def site_for_token(self, token: str) -> Site | None:
-        rows = self._query("SELECT id, name, departement FROM sites WHERE token_hash = ?", (hash_token(token),))
-        return Site(*rows[0]) if rows else None
+        """The active site whose device token this is; None for an unknown, revoked or
+        replaced token. Looked up by its hash (indexed), then the hashes compared in
+        constant time, so that the comparison never tells how much of a hash matched."""
+        presented = hash_token(token)
+        rows = self._query("SELECT s.id, s.name, s.departement, s.token_hash FROM sites s "
+                           "WHERE s.token_hash = ? AND NOT EXISTS "
+                           "(SELECT 1 FROM site_revocations r WHERE r.site_id = s.id)", (presented,))
+        for site_id, name, departement, stored in rows:
+            if hmac.compare_digest(stored.encode(), presented.encode()):
+                return Site(site_id, name, departement)
+        return None
 
     def sites(self) -> list[Site]:
-        return [Site(*row) for row in self._query("SELECT id, name, departement FROM sites ORDER BY id")]
+        return [Site(*row) for row in self._query(
+            "SELECT s.id, s.name, s.departement, r.revoked_at FROM sites s "
+            "LEFT JOIN site_revocations r ON r.site_id = s.id ORDER BY s.id")]
+
+    def find_site(self, reference: str) -> Site:
+        """The site named by its number (as `site add` and `site list` show it) or by
+        its exact name; UnknownSite, in French, when none or several answer."""
+        reference = _normal_name(reference)
+        sites = self.sites()
+        if reference.isdigit():
+            for site in sites:
+                if site.id == int(reference):
+                    return site
+        named = [site for site in sites if site.name.casefold() == reference.casefold()]
+        if len(named) == 1:
+            return named[0]
+        if named:
+            numbers = ", ".join(str(site.id) for site in named)
+            raise UnknownSite(f"Plusieurs sites s'appellent « {reference} » (n° {numbers}) : "
+                              "désignez-le par son numéro.")
+        raise UnknownSite(f"Aucun site « {reference} » : « aidant-central site list » donne les numéros et noms.")
+
+    def revoke_site(self, site_id: int) -> bool:
+        """Stop the site's device token at once; its counts already received stay.
+        The stored hash is replaced too, by that of a token nobody is given, so the old
+        token is refused even by a server that predates revocations. False if the
+        site was already revoked."""
+        with self._transaction() as cursor:
+            cursor.execute(self._sql("INSERT INTO site_revocations (site_id, revoked_at) VALUES (?, ?) "
+                                     "ON CONFLICT DO NOTHING"), (site_id, _now()))
+            if cursor.rowcount == 0:
+                return False
+            cursor.execute(self._sql("UPDATE sites SET token_hash = ? WHERE id = ?"),
+                           (hash_token(_new_token()), site_id))
+        return True
+
+    def rotate_token(self, site_id: int) -> str:
+        """Give the site a new device token (returned once, stored only hashed): the old
+        one is refused from the next request. A revoked site is active again."""
+        token = _new_token()
+        with self._transaction() as cursor:
+            cursor.execute(self._sql("UPDATE sites SET token_hash = ? WHERE id = ?"), (hash_token(token), site_id))
+            if cursor.rowcount != 1:
+                raise UnknownSite(f"Aucun site n° {site_id}.")
+            cursor.execute(self._sql("DELETE FROM site_revocations WHERE site_id = ?"), (site_id,))
+        return token
 
     def ingest(self, site_id: int, payload: dict) -> bool:
         """Store a validated batch once; False if its key was already seen for this site."""
@@ -193,6 +249,11 @@ class CentralStore:
                 "CREATE TABLE IF NOT EXISTS counts (site_id BIGINT NOT NULL REFERENCES sites (id), "
                 "week TEXT NOT NULL, metric TEXT NOT NULL, key TEXT NOT NULL, value BIGINT NOT NULL, "
                 "PRIMARY KEY (site_id, week, metric, key))",
+                # Added after schema 1 was released; created here on older databases
+                # too (no version bump: a server without it still refuses a revoked
+                # token, whose hash revoke_site replaces).
+                "CREATE TABLE IF NOT EXISTS site_revocations (site_id BIGINT PRIMARY KEY REFERENCES sites (id), "
+                "revoked_at TEXT NOT NULL)",
             ):
                 cursor.execute(statement)
             cursor.execute("SELECT version FROM schema_version")
@@ -202,6 +263,19 @@ class CentralStore:
             elif row[0] > SCHEMA_VERSION:
                 raise CentralStoreError(f"Cette base a le schéma {row[0]}, plus récent que celui d'Aidant Central "
                                         f"({SCHEMA_VERSION}) : mettez le serveur à jour.")
+
+
+def _normal_name(name: str) -> str:
+    return " ".join(name.split())
+
+
+def _new_token() -> str:
+    # A token starting with « - » would read as an option in
+    # `aidant-desk sync --token …` (one urlsafe token in 64): draw again.
+    token = "-"
+    while token.startswith("-"):
+        token = secrets.token_urlsafe(32)
+    return token
 
 
 def _now() -> str:
