@@ -20,6 +20,7 @@ from starlette.responses import JSONResponse
 from aidant_desk.central.app import create_app
 from aidant_desk.central.plausibility import KnownKeys
 from aidant_desk.central.cli import listening_socket
+from aidant_desk.central.server import server_config
 from aidant_desk.central.storage import CentralStore
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -81,12 +82,11 @@ async def _failure(scope, receive, send):
 class ServerThread:
     """uvicorn serving app on 127.0.0.1, on a free port, in a daemon thread."""
 
-    def __init__(self, app):
+    def __init__(self, app, **limits):
         self.sock = listening_socket("127.0.0.1", 0)
         self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-        config = uvicorn.Config(app, log_level="error", access_log=False, lifespan="off",
-                                timeout_graceful_shutdown=2)
-        self.server = uvicorn.Server(config)
+        # The server's own configuration (its timeouts and limits), quieter.
+        self.server = uvicorn.Server(server_config(app, log_level="error", **limits))
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
 
     def __enter__(self) -> "ServerThread":

@@ -9,14 +9,16 @@ a key already seen for the site, stored once and acknowledged again (200).
 """
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import time
 from datetime import date
 from typing import Callable
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import Route
 
@@ -30,11 +32,15 @@ from .storage import CentralStore, hash_token
 
 # A week's batch with every aid of a large catalogue is a few kilobytes.
 MAX_BODY_BYTES = 64 * 1024
+BODY_TIMEOUT_S = 20.0  # a few kilobytes take well under a second, even on a poor line
+
+log = logging.getLogger(__name__)
 
 
 def create_app(store: CentralStore, known_keys: KnownKeys, max_body_bytes: int = MAX_BODY_BYTES,
                today: Callable[[], date] = date.today, per_token: int = PER_TOKEN_PER_MINUTE,
-               per_address: int = PER_ADDRESS_PER_MINUTE, clock: Callable[[], float] = time.monotonic) -> Starlette:
+               per_address: int = PER_ADDRESS_PER_MINUTE, clock: Callable[[], float] = time.monotonic,
+               body_timeout: float = BODY_TIMEOUT_S) -> Starlette:
     """per_token, per_address: requests a minute on the batch endpoint (0: no limit)."""
     by_token, by_address = RateLimiter(per_token, clock), RateLimiter(per_address, clock)
 
@@ -51,7 +57,14 @@ def create_app(store: CentralStore, known_keys: KnownKeys, max_body_bytes: int =
         wait = by_token.take(hash_token(token))
         if wait is not None:
             return _too_many(wait, "avec ce jeton d'appareil")
-        body = await _read_at_most(request, max_body_bytes)
+        try:
+            body = await asyncio.wait_for(_read_at_most(request, max_body_bytes), body_timeout)
+        except asyncio.TimeoutError:
+            log.info("Lot refusé : corps non reçu en %.0f s", body_timeout)
+            return _error(408, f"Lot reçu trop lentement (plus de {body_timeout:.0f} s) ; rien n'a été enregistré.")
+        except ClientDisconnect:  # the desk went away mid-body: one line, not a traceback
+            log.info("Lot abandonné : le poste s'est déconnecté pendant l'envoi")
+            return _error(400, "Connexion interrompue pendant l'envoi ; rien n'a été enregistré.")
         if body is None:
             return _error(413, f"Lot trop gros : au plus {max_body_bytes} octets.")
         try:

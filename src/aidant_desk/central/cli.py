@@ -162,6 +162,7 @@ def _serve(store: CentralStore, host: str, port: int, catalogue: Path, per_token
 
     from .app import create_app
     from .plausibility import KnownKeys
+    from .server import server_config
 
     try:
         known_keys = KnownKeys.from_export(catalogue)
@@ -179,10 +180,8 @@ def _serve(store: CentralStore, host: str, port: int, catalogue: Path, per_token
     print(f"Tableau de bord : {url}/ ; API : {url}/api/v1/figures ; description : {url}/openapi.json. "
           "Arrêt : Ctrl+C.", flush=True)
     app = create_app(store, known_keys, per_token=per_token, per_address=per_address)
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
-                            server_header=False, timeout_graceful_shutdown=5)
     try:
-        uvicorn.Server(config).run(sockets=[sock])
+        uvicorn.Server(server_config(app)).run(sockets=[sock])
     except KeyboardInterrupt:  # uvicorn hands Ctrl+C back once it has shut down
         pass
     print("Aidant Central arrêté.", flush=True)
