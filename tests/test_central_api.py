@@ -6,6 +6,7 @@ import httpx
 import pytest
 from jsonschema import Draft202012Validator
 
+from aidant_desk.central.openapi import ADMIN_FIGURES_SCHEMA
 from aidant_desk.central.storage import CentralStore, CentralStoreError, hash_token
 from aidant_desk.sync import PAYLOAD_SCHEMA
 from tests.central_fixtures import catalogue_export, central, central_store, postgres_dsn  # noqa: F401 (fixtures)
@@ -153,9 +154,14 @@ def test_figures_by_week_site_departement_aid_and_life_event(central, client):
                                                         simulations_with_new_rights=2, handouts=1,
                                                         appointments_partner=2)},
     ]
-    assert [(row["name"], row["departement"], row["simulations"]) for row in figures["by_site"]] == [
+    assert "by_site" not in figures  # each site's figures: administrators only
+    password = central.store.add_admin("Coordination nationale")
+    per_site = client.get("/api/v1/admin/figures", auth=("Coordination nationale", password)).json()
+    assert [(row["name"], row["departement"], row["simulations"]) for row in per_site["by_site"]] == [
         ("France Services Marseille 3e", "13", 16), ("France Services Ajaccio", "2A", 3),
         ("France Services Aix", "13", 0)]
+    assert {k: v for k, v in per_site.items() if k != "by_site"} == figures
+    Draft202012Validator(ADMIN_FIGURES_SCHEMA).validate(per_site)
     assert figures["by_aid"] == [{"aid": "rsa", "simulations": 23}, {"aid": "aah", "simulations": 15}]
     assert figures["by_life_event"] == [{"life_event": "naissance", "simulations": 11}]
 
@@ -190,12 +196,15 @@ def test_the_dashboard_is_french_html_without_script(central, client):
     assert "<strong>11</strong>simulations avec au moins une aide trouvée" in html
     assert "<strong>3</strong>rendez-vous pris à la fin d'une simulation" in html
     assert "<td>semaine 49 de 2026</td>" in html
-    assert "<td>France Services Ajaccio</td><td>2A</td>" in html
+    assert "France Services Ajaccio" not in html and "qu'aux administrateurs" in html
+    password = central.store.add_admin("Coordination nationale")
+    admin = client.get("/admin", auth=("Coordination nationale", password)).text
+    assert "<td>France Services Ajaccio</td><td>2A</td>" in admin
 
 
 def test_the_dashboard_escapes_site_names(central, client):
     central.enrol("<script>alert('x')</script>", "13")
-    html = client.get("/").text
+    html = client.get("/admin", auth=("admin", central.store.add_admin("admin"))).text
     assert "<script>" not in html and "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
 
 
@@ -280,3 +289,41 @@ def test_the_ceiling_and_the_catalogues_ids_are_accepted(central, client):
                                        simulations_with_new_rights=5000, aids={"ppa": 5000},
                                        life_events={"naissance": 11}))
     assert answer.status_code == 201, answer.json()
+
+
+@pytest.mark.parametrize("auth", [None, ("Coordination nationale", "mauvais-mot-de-passe"), ("Inconnu", "x")])
+def test_the_per_site_view_needs_an_administrator(central, client, auth):
+    central.enrol("France Services Ajaccio", "2A")
+    central.store.add_admin("Coordination nationale")
+    for path in ("/admin", "/api/v1/admin/figures"):
+        answer = client.get(path, auth=auth) if auth else client.get(path)
+        assert answer.status_code == 401
+        assert answer.headers["www-authenticate"].startswith("Basic")
+        assert "Ajaccio" not in answer.text and "administrateur" in answer.json()["detail"]
+
+
+def test_an_administrators_password_is_stored_as_a_salted_hash_and_can_be_replaced(central, client):
+    first = central.store.add_admin("Coordination nationale")
+    second = central.store.add_admin("Coordination nationale")  # a new password: the old one stops
+    stored = central.store._query("SELECT name, password_hash FROM admins")
+    assert [name for name, _ in stored] == ["Coordination nationale"]
+    assert first not in stored[0][1] and second not in stored[0][1] and stored[0][1].startswith("scrypt$")
+    assert client.get("/admin", auth=("Coordination nationale", first)).status_code == 401
+    assert client.get("/admin", auth=("Coordination nationale", second)).status_code == 200
+
+
+def test_the_admin_command_prints_a_password_once(tmp_path, capsys):
+    from aidant_desk.central.cli import main
+    from aidant_desk.central.storage import CentralStore
+
+    database = str(tmp_path / "central.db")
+    assert main(["admin", "add", "Coordination nationale", "--database", database]) == 0
+    password = capsys.readouterr().out.strip().splitlines()[-1]
+    store = CentralStore(database)
+    try:
+        assert store.admin_allowed("Coordination nationale", password)
+        assert not store.admin_allowed("Coordination nationale", password + "x")
+    finally:
+        store.close()
+    assert main(["admin", "add", "  ", "--database", database]) == 2
+    assert "nom de l'administrateur" in capsys.readouterr().err

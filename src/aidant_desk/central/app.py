@@ -6,10 +6,15 @@ unknown, revoked or replaced token, 401; too big, 413; not JSON or
 not the schema, or not plausible (plausibility.py: a count no desk makes, a week that
 does not exist or has not begun, a key not in the catalogue), 422 and nothing written;
 a key already seen for the site, stored once and acknowledged again (200).
+
+Public: the programme's figures (/, /api/v1/figures), national, by week, département,
+aid and life event, small cells suppressed. Per site (/admin, /api/v1/admin/figures):
+administrators only, HTTP Basic with a password `aidant-central admin add` gives.
 """
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import logging
 import time
@@ -19,7 +24,7 @@ from typing import Callable
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import HTMLResponse, JSONResponse
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from .dashboard import render_dashboard
@@ -91,11 +96,33 @@ def create_app(store: CentralStore, known_keys: KnownKeys, max_body_bytes: int =
     async def openapi(request: Request) -> JSONResponse:
         return JSONResponse(openapi_document())
 
+    async def admin_only(request: Request) -> Response | None:
+        """None for an administrator (HTTP Basic, over the HTTPS proxy); else the refusal.
+        Every try counts against the address, as a batch's does."""
+        wait = by_address.take(request.client.host if request.client else "")
+        if wait is not None:  # before the password is checked: no guess is answered beyond the limit
+            return _too_many(wait, "depuis cette adresse")
+        name, password = _basic_credentials(request)
+        if name is not None and await run_in_threadpool(store.admin_allowed, name, password):
+            return None
+        return _error(401, "Identifiant ou mot de passe d'administrateur absent ou invalide.",
+                      headers={"WWW-Authenticate": 'Basic realm="Aidant Central", charset="UTF-8"'})
+
+    async def admin_dashboard(request: Request) -> Response:
+        refused = await admin_only(request)
+        return refused or HTMLResponse(render_dashboard(await run_in_threadpool(programme_figures, store, True)))
+
+    async def admin_figures(request: Request) -> Response:
+        refused = await admin_only(request)
+        return refused or JSONResponse(await run_in_threadpool(programme_figures, store, True))
+
     return Starlette(routes=[
         Route("/", dashboard),
         Route("/api/v1/batches", receive_batch, methods=["POST"]),
         Route("/api/v1/figures", figures),
         Route("/openapi.json", openapi),
+        Route("/admin", admin_dashboard),
+        Route("/api/v1/admin/figures", admin_figures),
     ])
 
 
@@ -115,6 +142,17 @@ async def _read_at_most(request: Request, limit: int) -> bytes | None:
         if len(body) > limit:
             return None
     return bytes(body)
+
+
+def _basic_credentials(request: Request) -> tuple[str | None, str]:
+    scheme, _, encoded = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "basic":
+        return None, ""
+    try:
+        name, separator, password = base64.b64decode(encoded.strip(), validate=True).decode().partition(":")
+    except (ValueError, UnicodeDecodeError):
+        return None, ""
+    return (name, password) if separator else (None, "")
 
 
 def _too_many(wait: int, where: str) -> JSONResponse:

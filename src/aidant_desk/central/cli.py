@@ -1,5 +1,6 @@
 """The aidant-central command: serve the endpoint; enrol, list, revoke sites and
-give them a new device token. The site commands work on the database directly."""
+give them a new device token; give an administrator a password for the per-site view.
+The site and admin commands work on the database directly."""
 from __future__ import annotations
 
 import argparse
@@ -55,6 +56,13 @@ def _parser() -> argparse.ArgumentParser:
     rotate.add_argument("site", metavar="SITE", help="numéro du site (donné par « site add » et « site list ») "
                                                      "ou son nom exact")
     rotate.add_argument("--database", help=database_help)
+
+    admin = sub.add_parser("admin", help="gère qui peut lire les chiffres de chaque site (/admin)")
+    admin_sub = admin.add_subparsers(dest="admin_command", required=True)
+    admin_add = admin_sub.add_parser("add", help="donne un mot de passe de lecture à un administrateur "
+                                                 "(un nouveau, s'il en a déjà un)")
+    admin_add.add_argument("name", metavar="NOM")
+    admin_add.add_argument("--database", help=database_help)
     return parser
 
 
@@ -75,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "serve":
             return _serve(store, args.host, args.port, args.catalogue, args.rate_per_token, args.rate_per_address)
+        if args.command == "admin":
+            return _add_admin(store, args.name)
         if args.site_command == "add":
             return _add_site(store, args.name, args.departement)
         if args.site_command == "list":
@@ -99,6 +109,18 @@ def _add_site(store: CentralStore, name: str, departement: str) -> int:
         return EXIT_INVALID
     print(f"Site n° {site.id} « {site.name} » (département {site.departement}) inscrit.")
     _print_token(token)
+    return 0
+
+
+def _add_admin(store: CentralStore, name: str) -> int:
+    try:
+        password = store.add_admin(name)
+    except ValueError as error:
+        print(f"Erreur : {error}", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"Administrateur « {name.strip()} » : lecture des chiffres de chaque site sur /admin. Mot de passe, "
+          "affiché une fois (le serveur n'en garde qu'une empreinte) :")
+    print(password)
     return 0
 
 

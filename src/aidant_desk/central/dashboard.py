@@ -69,7 +69,8 @@ def render_dashboard(figures: dict) -> str:
         _table("Par département", [("Département", lambda row: row["departement"], False),
                                    ("Sites", lambda row: number(row["sites"]), True)], figures["by_departement"]),
         _table("Par site", [("Site", lambda row: row["name"], False),
-                            ("Département", lambda row: row["departement"], False)], figures["by_site"]),
+                            ("Département", lambda row: row["departement"], False)], figures["by_site"])
+        if "by_site" in figures else "",
         _cells("Par aide trouvée", "Aide", "aid", figures["by_aid"]),
         _cells("Par événement de vie", "Événement de vie", "life_event", figures["by_life_event"]),
     ]
@@ -84,7 +85,9 @@ def render_dashboard(figures: dict) -> str:
 <body>
 <h1>Aidant Desk — tableau de bord d'impact</h1>
 <p class="note">Comptes anonymes envoyés par les postes des conseillers : aucune donnée personnelle.
-Les cases de moins de {threshold} par aide ou par événement de vie ne sont pas publiées (« &lt;{NBSP}{threshold} »).</p>
+Les cases de moins de {threshold} par aide ou par événement de vie ne sont pas publiées (« &lt;{NBSP}{threshold} »).
+{"Vue des administrateurs : chiffres de chaque site." if "by_site" in figures else
+ "Les chiffres de chaque site ne sont montrés qu'aux administrateurs du programme (/admin)."}</p>
 <ul class="cards">{cards}</ul>
 {_definitions()}
 {"".join(sections)}

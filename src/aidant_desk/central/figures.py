@@ -23,28 +23,31 @@ def headline_figures(totals: dict[str, int]) -> dict[str, int]:
     return figures
 
 
-def programme_figures(store: CentralStore) -> dict:
-    """Everything the dashboard and the JSON API show, as plain data."""
+def programme_figures(store: CentralStore, per_site: bool = False) -> dict:
+    """Everything the dashboard and the JSON API show, as plain data. `per_site` (the
+    admin view only) adds each site's figures: a site's name is no one's personal
+    data, but a small desk's own activity is the programme's to read, not the public's."""
     sites = store.sites()
-    by_site = _grouped(store.headline("site"))
     by_departement = _grouped(store.headline("departement"))
     by_week = _grouped(store.headline("week"))
     sites_per_departement: dict[str, int] = defaultdict(int)
     for site in sites:
         sites_per_departement[site.departement] += 1
-    return {
+    figures = {
         "suppression_threshold": THRESHOLD,
         "totals": headline_figures(_grouped(store.headline()).get(None, {})),
         "by_week": [{"week": week, **headline_figures(by_week[week])} for week in sorted(by_week)],
         "by_departement": [
             {"departement": code, "sites": count, **headline_figures(by_departement.get(code, {}))}
             for code, count in sorted(sites_per_departement.items())],
-        "by_site": [
-            {"site": site.id, "name": site.name, "departement": site.departement,
-             **headline_figures(by_site.get(site.id, {}))} for site in sites],
         "by_aid": _cells(store.breakdown("aids"), "aid"),
         "by_life_event": _cells(store.breakdown("life_events"), "life_event"),
     }
+    if per_site:
+        by_site = _grouped(store.headline("site"))
+        figures["by_site"] = [{"site": site.id, "name": site.name, "departement": site.departement,
+                               **headline_figures(by_site.get(site.id, {}))} for site in sites]
+    return figures
 
 
 def _grouped(rows: list[tuple[object, str, int]]) -> dict[object, dict[str, int]]:

@@ -22,16 +22,18 @@ def _rows(properties: dict) -> dict:
     return {"type": "array", "items": _object(properties)}
 
 
-FIGURES_SCHEMA = _object({
+_PUBLIC_FIGURES = {
     "suppression_threshold": {"type": "integer"},
     "totals": _object(_HEADLINE),
     "by_week": _rows({"week": PAYLOAD_SCHEMA["properties"]["week"], **_HEADLINE}),
     "by_departement": _rows({"departement": {"type": "string"}, "sites": _COUNT, **_HEADLINE}),
-    "by_site": _rows({"site": {"type": "integer"}, "name": {"type": "string"}, "departement": {"type": "string"},
-                      **_HEADLINE}),
     "by_aid": _rows({"aid": {"type": "string"}, "simulations": _CELL}),
     "by_life_event": _rows({"life_event": {"type": "string"}, "simulations": _CELL}),
-})
+}
+FIGURES_SCHEMA = _object(_PUBLIC_FIGURES)
+# /api/v1/admin/figures (administrators only, not described as a public path): the same, and each site.
+ADMIN_FIGURES_SCHEMA = _object({**_PUBLIC_FIGURES, "by_site": _rows({
+    "site": {"type": "integer"}, "name": {"type": "string"}, "departement": {"type": "string"}, **_HEADLINE})})
 
 _ERROR = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
 _ACK = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Acknowledgement"}}}}

@@ -107,6 +107,26 @@ class CentralStore:
                 return Site(site_id, name, departement)
         return None
 
+    def add_admin(self, name: str) -> str:
+        """A reader of the per-site view, or a new password for one; the password is
+        returned once and stored only as a salted scrypt hash."""
+        name = _normal_name(name)
+        if not name or len(name) > 100:
+            raise ValueError("le nom de l'administrateur doit faire de 1 à 100 caractères")
+        password = secrets.token_urlsafe(18)
+        with self._transaction() as cursor:
+            cursor.execute(self._sql("DELETE FROM admins WHERE name = ?"), (name,))
+            cursor.execute(self._sql("INSERT INTO admins (name, password_hash, created_at) VALUES (?, ?, ?)"),
+                           (name, _password_hash(password), _now()))
+        return password
+
+    def admin_allowed(self, name: str, password: str) -> bool:
+        rows = self._query("SELECT password_hash FROM admins WHERE name = ?", (_normal_name(name),))
+        # A hash is computed even for an unknown name: the answer takes the same time.
+        stored = rows[0][0] if rows else _password_hash("", salt=b"\0" * 16)
+        salt_hex = stored.split("$")[1]
+        return bool(rows) and hmac.compare_digest(stored, _password_hash(password, bytes.fromhex(salt_hex)))
+
     def sites(self) -> list[Site]:
         return [Site(*row) for row in self._query(
             "SELECT s.id, s.name, s.departement, r.revoked_at FROM sites s "
@@ -254,6 +274,9 @@ class CentralStore:
                 # token, whose hash revoke_site replaces).
                 "CREATE TABLE IF NOT EXISTS site_revocations (site_id BIGINT PRIMARY KEY REFERENCES sites (id), "
                 "revoked_at TEXT NOT NULL)",
+                # Who may read the per-site view (/admin): a name and a scrypt hash of the password.
+                "CREATE TABLE IF NOT EXISTS admins (name TEXT PRIMARY KEY, password_hash TEXT NOT NULL, "
+                "created_at TEXT NOT NULL)",
             ):
                 cursor.execute(statement)
             cursor.execute("SELECT version FROM schema_version")
@@ -276,6 +299,12 @@ def _new_token() -> str:
     while token.startswith("-"):
         token = secrets.token_urlsafe(32)
     return token
+
+
+def _password_hash(password: str, salt: bytes | None = None) -> str:
+    salt = salt or secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=2**14, r=8, p=1, dklen=32)
+    return f"scrypt${salt.hex()}${digest.hex()}"
 
 
 def _now() -> str:
