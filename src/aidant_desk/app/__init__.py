@@ -89,8 +89,8 @@ def smoke(dossier: Path, screenshot: Path, out=print) -> int:
     deadline = time.monotonic() + SMOKE_TIMEOUT_S
     failure = []
     engine.failed.connect(failure.append)
-    ready = []
-    engine.ready.connect(lambda _: ready.append(since_launch()))
+    noticed = []
+    engine.ready.connect(lambda _: noticed.append(since_launch()))
     try:
         while window.results.result is None and not failure and time.monotonic() < deadline:
             app.processEvents()
@@ -106,7 +106,9 @@ def smoke(dossier: Path, screenshot: Path, out=print) -> int:
         result = window.results.result
         out(f"Capture enregistrée : {screenshot} — {len(result.eligible)} aide(s) éligible(s), "
             f"{len(result.to_check)} à vérifier, openfisca-france {result.openfisca_france_version}")
-        out(f"Démarrage : moteur prêt {ready[0]:.2f} s après le lancement, premiers résultats à {computed:.2f} s")
+        ready = since_launch() - (time.time() - engine.ready_at)
+        out(f"Démarrage : moteur prêt {ready:.2f} s après le lancement (la fenêtre le sait à {noticed[0]:.2f} s), "
+            f"premiers résultats à {computed:.2f} s")
         return 0
     finally:
         engine.stop()

@@ -34,6 +34,7 @@ class EngineClient(QObject):
         self._process = self._conn = None  # started by start()
         self.is_ready = False
         self.version = ""
+        self.ready_at = 0.0  # when the engine process said it was ready (time.time())
         self._busy = False
         self._ended = False  # stopped on purpose, or found dead: said once
         self.runner.progress.connect(lambda _: self._busy_now(self.runner.busy(LANE)))
@@ -78,7 +79,7 @@ class EngineClient(QObject):
         if isinstance(reply, EngineRefusal):
             self.failed.emit(reply.message)
             return
-        self.is_ready, self.version = True, reply.version
+        self.is_ready, self.version, self.ready_at = True, reply.version, reply.at
         self.ready.emit(reply.version)
 
     def _died(self, message: str) -> None:

@@ -72,9 +72,11 @@ class Stop:
 
 @dataclass(frozen=True)
 class Ready:
-    """The engine is loaded: openfisca-france's version."""
+    """The engine is loaded: openfisca-france's version, and when (time.time(), for the
+    start-up figures: the window may learn it later, busy building itself)."""
 
     version: str
+    at: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -133,7 +135,7 @@ def serve(conn, rules_dir: str | None = None) -> None:
     except InvalidData as error:
         conn.send(Refusal(f"Le catalogue des aides est invalide.\n{error.describe()}"))
         return
-    conn.send(Ready(OPENFISCA_FRANCE_VERSION))
+    conn.send(Ready(OPENFISCA_FRANCE_VERSION, time.time()))
     log.info("Moteur prêt en %.2f s (openfisca-france %s, règles %s)", time.perf_counter() - started,
              OPENFISCA_FRANCE_VERSION, engine.catalogue.version or "intégrées")
     if not conn.poll(WARM_UP_AFTER_S):  # no dossier at once: the counselor is typing one
