@@ -53,3 +53,15 @@ def engine_client(qapp):
     client.start()
     yield client
     client.stop()
+
+
+# Hypothesis (tests/test_fuzz_*.py): « ci » by default, few examples and the same ones every run;
+# HYPOTHESIS_PROFILE=fuzz (scripts/fuzz) tries many more, new ones each time. Nothing is written in the repository.
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+from hypothesis.configuration import set_hypothesis_home_dir as _hypothesis_home  # noqa: E402
+
+_hypothesis_home(os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY") or tempfile.mkdtemp(prefix="aidant-desk-hypothesis-"))
+
+_hypothesis_settings.register_profile("ci", max_examples=50, derandomize=True, database=None, deadline=None)
+_hypothesis_settings.register_profile("fuzz", max_examples=200, database=None, deadline=None)
+_hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

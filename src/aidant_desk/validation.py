@@ -5,7 +5,9 @@ messages, so they say which field is wrong and what is expected, never a traceba
 """
 from __future__ import annotations
 
+import math
 import re
+import reprlib
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -62,11 +64,19 @@ def field_path(parts: Iterable[Any]) -> str:
     """['people', 1, 'birth_date'] -> 'people[1].birth_date'."""
     text = ""
     for part in parts:
-        if isinstance(part, int):
+        if isinstance(part, int) and not isinstance(part, bool):
             text += f"[{part}]"
         else:
-            text += f".{part}" if text else str(part)
+            part = str(part) if str(part).strip() else f"« {part} »"  # a field named "" is still named
+            text += f".{part}" if text else part
     return text
+
+
+# A value quoted in a message, cut short: a list of a million items, or YAML aliases nested
+# ten deep (a billion items), would otherwise take minutes to write out and fill the screen.
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxstring, _SHORT.maxother, _SHORT.maxlong = 3, 60, 60, 40
+_SHORT.maxlist = _SHORT.maxtuple = _SHORT.maxdict = _SHORT.maxset = _SHORT.maxfrozenset = 6
 
 
 def _fmt(value: Any) -> str:
@@ -74,6 +84,8 @@ def _fmt(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, str):
         return f"« {value} »"
+    if isinstance(value, (int, list, tuple, dict, set, frozenset)):
+        return _SHORT.repr(value)
     return str(value)
 
 
@@ -88,7 +100,7 @@ def _message(error) -> tuple[list[Any], str]:
         return path + [missing], "champ obligatoire manquant"
     if kind == "additionalProperties":
         allowed = set(error.schema.get("properties", {}))
-        extra = sorted(k for k in value if k not in allowed)
+        extra = sorted((k for k in value if k not in allowed), key=str)  # YAML keys may be numbers, null...
         return path + extra[:1], "champ inconnu (vérifiez l'orthographe)"
     if kind == "type":
         wanted = arg if isinstance(arg, list) else [arg]
@@ -130,9 +142,23 @@ def _leaf_errors(error):
         yield error
 
 
+def _not_finite(data: Any, path: tuple = ()) -> Iterable[tuple]:
+    """Where NaN or an infinity is: every JSON Schema bound lets them through (NaN > 100 is false).
+    JSON files cannot hold them, but YAML (.nan, .inf) and the app's own dicts can."""
+    if isinstance(data, float) and not math.isfinite(data):
+        yield path
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _not_finite(value, path + (key,))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _not_finite(value, path + (i,))
+
+
 def schema_problems(data: Any, schema: dict) -> list[Problem]:
     """Every problem in data against schema, in document order, in French."""
-    problems = []
+    problems = [Problem(field_path(where), "n'est pas un nombre fini (NaN ou infini) : indiquez un nombre")
+                for where in _not_finite(data)]
     for error in Draft202012Validator(schema).iter_errors(data):
         for leaf in _leaf_errors(error):
             parts, message = _message(leaf)

@@ -54,23 +54,79 @@ def load_schema(rules: Path, kind: str) -> dict:
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+# A rule file holds a few hundred values; YAML aliases (*a) can make ten lines hold a billion,
+# which validating would take hours to write out.
+MAX_VALUES = 100_000
+
+
+class _Cycle(Exception):
+    pass
+
+
+def _alias_problem(data) -> str:
+    """'' for a tree of reasonable size, else why not, in French."""
+    sizes: dict[int, int] = {}
+    visiting: set[int] = set()
+
+    def size(node) -> int:
+        if not isinstance(node, (dict, list)):
+            return 1
+        if id(node) in sizes:
+            return sizes[id(node)]
+        if id(node) in visiting:
+            raise _Cycle
+        visiting.add(id(node))
+        total = 1
+        for child in (list(node.keys()) + list(node.values())) if isinstance(node, dict) else node:
+            total += size(child)
+            if total > MAX_VALUES:
+                break
+        visiting.discard(id(node))
+        sizes[id(node)] = total
+        return total
+    try:
+        if size(data) > MAX_VALUES:
+            return (f"plus de {MAX_VALUES:,} valeurs une fois les alias YAML (*) remplacés : "
+                    "un fichier de règles en a quelques centaines").replace(",", " ")
+    except _Cycle:
+        return "un alias YAML (*) se contient lui-même : la structure est sans fin"
+    except RecursionError:
+        return "structure trop imbriquée"
+    return ""
+
+
 def _read_yaml(path: Path, problems: list[Problem]):
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
         if data is None:  # empty, or comments only: an aid or a list that silently vanished
             problems.append(Problem(path.name, "fichier vide (ou seulement des commentaires)"))
+        elif why := _alias_problem(data):
+            problems.append(Problem(path.name, why))
+            return None
         return data
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (ligne {mark.line + 1}, colonne {mark.column + 1})" if mark else ""
         problems.append(Problem(path.name, f"YAML mal formé{where}"))
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError:
+        problems.append(Problem(path.name, "fichier illisible : ce n'est pas du texte UTF-8"))
+    except OSError as exc:
         problems.append(Problem(path.name, f"fichier illisible ({exc.__class__.__name__})"))
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:  # PyYAML building a value it has parsed
+        if "integer string conversion" in str(exc):  # Python refuses integers of more than 4 300 digits
+            problems.append(Problem(path.name, "un nombre a des milliers de chiffres : ce n'est pas une valeur permise"))
+        else:
+            problems.append(Problem(path.name, "une valeur ne peut pas être lue : une date qui n'existe pas (comme "
+                                               "2026-02-30) ou une étiquette !!int, !!float, !!bool, !!timestamp… "
+                                               "sur une valeur qui n'en est pas une ; mettez-la entre guillemets"))
     return None
 
 
 def _checked(path: Path, data, schema: dict, problems: list[Problem]) -> bool:
-    found = schema_problems(data, schema)
+    try:
+        found = schema_problems(data, schema)
+    except RecursionError:  # YAML aliases that contain themselves (&a [*a]) where the schema recurses
+        found = [Problem("", "structure trop imbriquée ou qui se contient elle-même (ancre YAML & et alias *)")]
     problems.extend(Problem(f"{path.name} › {p.field}" if p.field else path.name, p.message) for p in found)
     return not found
 

@@ -17,7 +17,8 @@ _V1_PROFIT_TO_SERVICES_TURNOVER = 2.0
 def _v1_to_v2(data: dict) -> dict:
     data = copy.deepcopy(data)
     data["format_version"] = 2
-    for resource in data.get("resources", []):
+    resources = data.get("resources")
+    for resource in resources if isinstance(resources, list) else ():  # not a list: validation says so
         if isinstance(resource, dict) and resource.get("type") == "self_employment":
             resource["self_employment_kind"] = "services"
             if isinstance(resource.get("same_every_month"), (int, float)):

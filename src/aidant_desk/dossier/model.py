@@ -27,6 +27,8 @@ HISTORY_MONTHS = 12
 # A dossier file is a few kilobytes (the largest example: 3 kB). Past 1 MB it is not one,
 # and reading it whole first would cost seconds and hundreds of megabytes.
 MAX_FILE_BYTES = 1_000_000
+# The years a simulated month may fall in: past them, dates cannot be computed (year 0, year 10000).
+FIRST_YEAR, LAST_YEAR = 1900, 2100
 
 
 @dataclass(frozen=True)
@@ -226,7 +228,10 @@ class Dossier:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
             raise InvalidData([Problem("", "fichier introuvable")], str(path)) from None
-        except (OSError, UnicodeDecodeError) as exc:
+        except UnicodeDecodeError:
+            raise InvalidData([Problem("", "fichier illisible : ce n'est pas du texte UTF-8, ni donc un dossier")],
+                              str(path)) from None
+        except OSError as exc:
             raise InvalidData([Problem("", f"fichier illisible ({exc.__class__.__name__})")], str(path)) from None
         return cls.from_dict(parse_json(text, str(path)), str(path))
 
@@ -422,7 +427,9 @@ def consistency_problems(d: Dossier) -> list[Problem]:
         seen.add(n.person)
     if d.housing.loan_date and d.housing.status != "first_time_buyer":
         problems.append(Problem("housing.loan_date", "la date du prêt ne vaut que pour un accédant (first_time_buyer)"))
-    if d.month:
+    if d.month and is_month(d.month) and not FIRST_YEAR <= int(d.month[:4]) <= LAST_YEAR:
+        problems.append(Problem("month", f"« {d.month} » : le mois simulé doit être entre {FIRST_YEAR} et {LAST_YEAR}"))
+    elif d.month and is_month(d.month):
         start = _parse_date(d.month + "-01")
         for i, p in enumerate(d.people):
             if p.birth_date.year < 1900:

@@ -6,11 +6,12 @@ from datetime import date
 
 from ..formatting import MONTH_NAMES
 
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+_MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
 
 
 def is_month(text: str) -> bool:
-    return bool(_MONTH.match(text))
+    """Exactly AAAA-MM: not "2026-11\n" (which a JSON Schema pattern ending in $ lets through)."""
+    return isinstance(text, str) and bool(_MONTH.fullmatch(text))
 
 
 def add_months(month: str, delta: int) -> str:
